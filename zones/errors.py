@@ -1,0 +1,39 @@
+"""The exceptions zones raises.
+
+Every error derives from :class:`ZonesError`; most also inherit the builtin
+that fits (``KeyError``, ``ValueError``), so callers may catch either. Messages
+quote the bad value and say what to do instead.
+"""
+
+from __future__ import annotations
+
+
+class ZonesError(Exception):
+    """Root of every error raised by zones."""
+
+    def __str__(self) -> str:  # KeyError would otherwise repr() the message
+        return str(self.args[0]) if self.args else ""
+
+
+class UnknownCountryError(ZonesError, KeyError):
+    """A country name or ISO code that the bundled data does not know."""
+
+
+class UnknownAllianceError(ZonesError, KeyError):
+    """An alliance or group name that ``geodata/alliances.csv`` does not define."""
+
+
+class InvalidDateError(ZonesError, ValueError):
+    """A date that cannot be parsed or lies outside the supported range."""
+
+
+class InvalidDistanceError(ZonesError, ValueError):
+    """A distance that is negative, not finite or beyond the supported range."""
+
+
+class InvalidGeometryError(ZonesError, ValueError):
+    """Input geometry that cannot be used (wrong type, out-of-range coordinates, ...)."""
+
+
+class DataError(ZonesError, OSError):
+    """Bundled geodata missing or unreadable."""
