@@ -37,3 +37,15 @@ class InvalidGeometryError(ZonesError, ValueError):
 
 class DataError(ZonesError, OSError):
     """Bundled geodata missing or unreadable."""
+
+
+class ScenarioError(ZonesError, ValueError):
+    """A scenario file or parameter that cannot be used; the message names FILE:LINE and the key."""
+
+
+class InvalidWorldviewError(ZonesError, ValueError):
+    """A ``worldview`` other than the supported ones ("un", "ru")."""
+
+
+class OverlappingSidesError(ZonesError, ValueError):
+    """The same state on both sides of a border or a scenario."""

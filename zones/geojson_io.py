@@ -1,0 +1,125 @@
+"""Reading GeoJSON input and writing RFC 7946 FeatureCollections.
+
+Input is read with ``json`` and shapely (GDAL refuses very large single
+objects), checked, and turned into ``(geometry, properties)`` pairs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry import mapping, shape
+
+from zones.errors import InvalidGeometryError
+
+__all__ = ["COORDINATE_DECIMALS", "feature_collection", "read_features"]
+
+#: RFC 7946 output precision: 7 decimals of a degree is about 1 cm.
+COORDINATE_DECIMALS = 7
+
+_GEOMETRY_TYPES = {
+    "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon",
+    "GeometryCollection",
+}  # fmt: skip
+
+
+def _geometry(obj: Any, where: str) -> shapely.Geometry:
+    if not isinstance(obj, dict) or obj.get("type") not in _GEOMETRY_TYPES:
+        kind = obj.get("type") if isinstance(obj, dict) else type(obj).__name__
+        raise InvalidGeometryError(
+            f"{where}: {kind!r} is not a GeoJSON geometry; expected one of "
+            f"{', '.join(sorted(_GEOMETRY_TYPES))}"
+        )
+    try:
+        geom = shape(obj)
+    except Exception as err:
+        raise InvalidGeometryError(f"{where}: malformed {obj.get('type')} ({err})") from None
+    coords = shapely.get_coordinates(geom)
+    if len(coords):
+        if not np.isfinite(coords).all():
+            raise InvalidGeometryError(f"{where}: coordinates must be finite numbers")
+        lon, lat = coords[:, 0], coords[:, 1]
+        if (abs(lat) > 90).any() or (abs(lon) > 180).any():
+            hint = (
+                "; they look like [lat, lon]: GeoJSON is [lon, lat]"
+                if (abs(lon) <= 90).all() and (abs(lat) <= 180).all()
+                else ""
+            )
+            raise InvalidGeometryError(
+                f"{where}: coordinates out of range (longitude must lie in [-180, 180], "
+                f"latitude in [-90, 90]){hint}"
+            )
+    return geom
+
+
+def read_features(text: str, origin: str = "<input>") -> list[tuple[shapely.Geometry, dict[str, Any]]]:
+    """Parse a GeoJSON geometry, Feature or FeatureCollection into (geometry, properties) pairs.
+
+    Raises
+    ------
+    InvalidGeometryError
+        For invalid JSON, an unknown type, coordinates out of range or a
+        non-WGS84 ``crs`` member; the message names ``origin``.
+
+    Examples
+    --------
+    >>> read_features('{"type": "Point", "coordinates": [24.75, 59.44]}')
+    [(<POINT (24.75 59.44)>, {})]
+    """
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InvalidGeometryError(
+            f"{origin}:{err.lineno}: not valid JSON ({err.msg}); give a GeoJSON geometry, "
+            "Feature or FeatureCollection"
+        ) from None
+    if not isinstance(doc, dict):
+        raise InvalidGeometryError(f"{origin}: expected a GeoJSON object, got {type(doc).__name__}")
+    crs = doc.get("crs")
+    if crs is not None:
+        name = str(((crs or {}).get("properties") or {}).get("name", ""))
+        if not any(tag in name for tag in ("CRS84", "4326")):
+            raise InvalidGeometryError(
+                f"{origin}: crs {name or crs!r} is not WGS84 lon/lat; reproject to EPSG:4326 first "
+                "(e.g. ogr2ogr -t_srs EPSG:4326)"
+            )
+    kind = doc.get("type")
+    if kind == "FeatureCollection":
+        feats = doc.get("features")
+        if not isinstance(feats, list):
+            raise InvalidGeometryError(f"{origin}: FeatureCollection without a 'features' list")
+        return [_feature(f, f"{origin}: feature {i}") for i, f in enumerate(feats)]
+    if kind == "Feature":
+        return [_feature(doc, origin)]
+    return [(_geometry(doc, origin), {})]
+
+
+def _feature(obj: Any, where: str) -> tuple[shapely.Geometry, dict[str, Any]]:
+    if not isinstance(obj, dict) or obj.get("type") != "Feature":
+        raise InvalidGeometryError(f"{where}: not a GeoJSON Feature")
+    props = obj.get("properties") or {}
+    if not isinstance(props, dict):
+        raise InvalidGeometryError(f"{where}: 'properties' must be an object or null")
+    if obj.get("geometry") is None:
+        raise InvalidGeometryError(f"{where}: the feature has no geometry")
+    return _geometry(obj["geometry"], where), props
+
+
+def _round(geom: shapely.Geometry) -> dict[str, Any]:
+    rounded = shapely.transform(geom, lambda xy: np.round(xy, COORDINATE_DECIMALS))
+    return dict(mapping(rounded))
+
+
+def feature_collection(items: Iterable[tuple[shapely.Geometry, dict[str, Any]]]) -> dict[str, Any]:
+    """An RFC 7946 FeatureCollection dict (7 decimals) from (geometry, properties) pairs."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": dict(props), "geometry": _round(geom)}
+            for geom, props in items
+        ],
+    }
