@@ -28,7 +28,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	@touch $@ $(VENV)/.installed
 
 map: $(VENV)/.installed ## set up and build the default map (prints its path)
-	$(BIN)/zones map -o $(OUT)/map.html
+	$(BIN)/zones build draft-2021 -o $(OUT)
 
 test: $(VENV)/.installed-test lint typecheck pytest ## set up and run ruff, mypy and the whole test suite
 

@@ -97,3 +97,50 @@ def test_console_script_runs_as_a_process() -> None:
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["BLR", "Belarus", "RUS", "Russia"]
+
+
+def test_scenarios_list_and_show(runner: CliRunner) -> None:
+    listing = runner.invoke(main, ["scenarios"])
+    assert listing.exit_code == 0 and "draft-2021" in listing.output and "today" in listing.output
+    shown = runner.invoke(main, ["scenarios", "show", "draft-2021"])
+    assert shown.exit_code == 0 and 'as_of = "2021-12-17"' in shown.output
+    bad = runner.invoke(main, ["scenarios", "show", "draft-2012"])
+    assert bad.exit_code == 2 and "did you mean 'draft-2021'" in bad.stderr
+
+
+def test_articles(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["articles"])
+    assert result.exit_code == 0
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 17
+    assert any(line.startswith("NATO Art. 7") and "exercise_restraint" in line for line in lines)
+    assert any(line.startswith("NATO Art. 2") and "not mapped" in line for line in lines)
+
+
+@pytest.mark.slow
+def test_build_default_scenario(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["build", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["manifest.json", "map.html", "stats.csv", "zones.geojson"]
+    doc = json.loads((tmp_path / "zones.geojson").read_text())
+    zones_built = {f["properties"]["zone"] for f in doc["features"]}
+    assert zones_built == {
+        "exercise_restraint", "missile_exclusion", "bomber_exclusion", "no_new_deployments",
+        "no_nato_activity", "no_us_bases", "nuclear_at_home", "high_seas",
+    }  # fmt: skip
+    assert "exercise_restraint" in result.stdout and str(tmp_path / "map.html") in result.stdout
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["as_of"] == "2021-12-17" and manifest["worldview"] == "un"
+
+
+def test_build_bad_scenario_writes_nothing(runner: CliRunner, tmp_path: Path) -> None:
+    scenario = tmp_path / "bad.toml"
+    scenario.write_text("[exercise_restraint]\nwidth_km = -1\n")
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["build", str(scenario), "-o", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"zones: error: {scenario}:2: [exercise_restraint.width_km] width_km -1 must be a positive number of km"
+    )
+    assert not out.exists()

@@ -6,8 +6,11 @@ shapely in lon/lat (EPSG:4326), split at the antimeridian as RFC 7946 asks.
 
 from __future__ import annotations
 
+from zones._geodesic_area import geodesic_area_km2
 from zones.alliances import alliances, members, resolve_group
 from zones.borders import border, border_length_km, border_pairs
+from zones.builder import build
+from zones.clauses import articles
 from zones.data import DEFAULT_WORLDVIEW, Country, cities, countries, country, seas, waters
 from zones.errors import (
     DataError,
@@ -21,6 +24,9 @@ from zones.errors import (
     UnknownCountryError,
     ZonesError,
 )
+from zones.geodesic import geodesic_buffer, geodesic_distance, geodesic_distances
+from zones.scenario import Scenario, load_scenario, preset_names
+from zones.zoneset import ZoneSet
 
 __version__ = "0.1.0"
 
@@ -33,19 +39,29 @@ __all__ = [
     "InvalidGeometryError",
     "InvalidWorldviewError",
     "OverlappingSidesError",
+    "Scenario",
     "ScenarioError",
     "UnknownAllianceError",
     "UnknownCountryError",
+    "ZoneSet",
     "ZonesError",
     "__version__",
     "alliances",
+    "articles",
     "border",
     "border_length_km",
     "border_pairs",
+    "build",
     "cities",
     "countries",
     "country",
+    "geodesic_area_km2",
+    "geodesic_buffer",
+    "geodesic_distance",
+    "geodesic_distances",
+    "load_scenario",
     "members",
+    "preset_names",
     "resolve_group",
     "seas",
     "waters",

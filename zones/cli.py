@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from zones import __version__
+from zones.data import Worldview
 from zones.errors import ZonesError
 
 log = logging.getLogger("zones")
@@ -118,7 +119,7 @@ def _side_label(spec: Sequence[str]) -> str:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the GeoJSON here instead of stdout.")
 @_fail_cleanly
-def border(side_a: str, side_b: str, as_of: str | None, worldview: str, output: Path | None) -> None:
+def border(side_a: str, side_b: str, as_of: str | None, worldview: Worldview, output: Path | None) -> None:
     """The land border between SIDE_A and SIDE_B as GeoJSON, one feature per pair of states.
 
     Each side is a country name, an ISO code, an alliance, or a comma-separated
@@ -156,7 +157,7 @@ def border(side_a: str, side_b: str, as_of: str | None, worldview: str, output: 
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("out/map.html"), show_default=True, help="The HTML file to write.")
 @_fail_cleanly
-def map_(as_of: str | None, side_a: tuple[str, ...], side_b: tuple[str, ...], worldview: str,
+def map_(as_of: str | None, side_a: tuple[str, ...], side_b: tuple[str, ...], worldview: Worldview,
          output: Path) -> None:
     """Write an HTML map of the land borders between two sides (default: Russia, Belarus
     and the CSTO against NATO, as of today) and print its path.
@@ -271,7 +272,7 @@ def build_(scenario: str, outdir: Path, no_map: bool) -> None:
     click.echo(f"{zs.scenario.title} (as of {zs.scenario.as_of}, worldview {zs.scenario.worldview})")
     for row in table.itertuples():
         area = "everywhere else" if row.kind == "elsewhere" else f"{row.area_km2:>14,.0f} km2"
-        click.echo(f"  {row.zone:<{width}}  {row.article:<11} {str(row.party):<20} {area}")
+        click.echo(f"  {row.zone:<{width}}  {row.article:<11} {row.party!s:<20} {area}")
     for p in written:
         click.echo(str(p))
 

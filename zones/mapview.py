@@ -33,6 +33,11 @@ SIDE_COLOURS = {"a": "#c0392b", "b": "#1f5fa8"}
 OUTLINE_TOLERANCE_DEG = 0.05
 
 
+def _html(m: folium.Map) -> Any:
+    """The page's HTML section, where fixed panels go."""
+    return m.get_root().html  # type: ignore[attr-defined]
+
+
 def _display(geom: shapely.Geometry, tolerance: float = DISPLAY_TOLERANCE_DEG) -> shapely.Geometry:
     """Simplified and rounded to 4 decimals (about 10 m), for drawing only."""
     simple = shapely.simplify(geom, tolerance, preserve_topology=True)
@@ -71,7 +76,7 @@ def new_map(title: str, lines: Sequence[str] = (), *, tiles: bool = True) -> fol
         'font:13px/1.35 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:45%">'
         f"<b>{html.escape(title)}</b>{body}</div>"
     )
-    m.get_root().html.add_child(folium.Element(panel))
+    _html(m).add_child(folium.Element(panel))
     return m
 
 
@@ -90,7 +95,7 @@ def add_legend(m: folium.Map, items: Sequence[tuple[str, str]], heading: str = "
         'font:12px/1.4 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)">'
         f"<b>{html.escape(heading)}</b>{rows}</div>"
     )
-    m.get_root().html.add_child(folium.Element(box))
+    _html(m).add_child(folium.Element(box))
 
 
 def add_outlines(m: folium.Map, countries: gpd.GeoDataFrame) -> None:
@@ -191,7 +196,7 @@ def border_map(
             ("#111111", "Land border between the sides"),
         ],
     )
-    m.get_root().html.add_child(
+    _html(m).add_child(
         folium.Element(
             '<div id="zones-attribution" style="position:fixed;bottom:2px;left:60px;z-index:9999;'
             'font:10px sans-serif;background:rgba(255,255,255,.8);padding:1px 4px">'
@@ -299,8 +304,8 @@ def zoneset_map(zs: Any, m: folium.Map | None = None, **style: Any) -> folium.Ma
         ).add_to(m)
         legend.append(("#111111", "Land border between the sides"))
     add_legend(m, legend, heading="Zones")
-    m.get_root().html.add_child(folium.Element(_articles_panel()))
-    m.get_root().html.add_child(
+    _html(m).add_child(folium.Element(_articles_panel()))
+    _html(m).add_child(
         folium.Element(
             '<div id="zones-attribution" style="position:fixed;bottom:2px;left:60px;z-index:9999;'
             'font:10px sans-serif;background:rgba(255,255,255,.8);padding:1px 4px">'
