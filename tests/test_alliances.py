@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 import zones
-from zones.alliances import memberships, members, parse_date, resolve_group
+from zones.alliances import members, memberships, parse_date, resolve_group
 from zones.data import data_path
 
 NATO_2021 = {

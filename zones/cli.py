@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
@@ -18,7 +19,7 @@ import click
 
 from zones import __version__
 from zones.data import Worldview
-from zones.errors import ZonesError
+from zones.errors import ZonesError, ZonesWarning
 
 log = logging.getLogger("zones")
 
@@ -59,6 +60,11 @@ def _fail_cleanly(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _show_warning(message: Warning | str, category: type[Warning], *_args: Any, **_kwargs: Any) -> None:
+    """Warnings as one line on stderr, like errors."""
+    click.echo(f"zones: warning: {message}", err=True)
+
+
 def _split(values: Sequence[str]) -> list[str]:
     return [v.strip() for item in values for v in item.split(",") if v.strip()]
 
@@ -83,6 +89,8 @@ def main(verbose: int, quiet: bool) -> None:
     is GeoJSON (RFC 7946) or a self-contained HTML map.
     """
     _State.verbose = verbose
+    warnings.showwarning = _show_warning
+    warnings.simplefilter("always", ZonesWarning)
     level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
     logging.basicConfig(level=level, format="zones: %(message)s", stream=sys.stderr)
 

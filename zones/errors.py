@@ -49,3 +49,24 @@ class InvalidWorldviewError(ZonesError, ValueError):
 
 class OverlappingSidesError(ZonesError, ValueError):
     """The same state on both sides of a border or a scenario."""
+
+
+class InvalidInputError(ZonesError, ValueError):
+    """A places or tracks file (CSV, GeoJSON, any vector file) that cannot be used; the
+    message names the file, the line or feature, and what to write instead."""
+
+
+class InvalidRangeError(ZonesError, ValueError):
+    """A sweep specification such as ``exercise_restraint.width_km=10:300:10`` that cannot be parsed."""
+
+
+class MissingDependencyError(ZonesError, ImportError):
+    """An optional dependency that a requested feature needs is not installed."""
+
+
+class InputTooLargeError(ZonesError, ValueError):
+    """Input beyond the documented limits (vertex count), refused before any work starts."""
+
+
+class ZonesWarning(UserWarning):
+    """Something zones repaired or assumed on the way (a self-intersecting polygon made valid)."""

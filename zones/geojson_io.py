@@ -7,6 +7,7 @@ objects), checked, and turned into ``(geometry, properties)`` pairs.
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,9 +15,14 @@ import numpy as np
 import shapely
 from shapely.geometry import mapping, shape
 
-from zones.errors import InvalidGeometryError
+from zones.errors import InputTooLargeError, InvalidGeometryError, ZonesWarning
 
-__all__ = ["COORDINATE_DECIMALS", "feature_collection", "read_features"]
+__all__ = ["COORDINATE_DECIMALS", "MAX_INPUT_VERTICES", "feature_collection", "read_features"]
+
+#: The largest input zones accepts, in vertices over all features (Natural Earth's Russia
+#: has about 100,000). Beyond it the input is refused with a clear error rather than
+#: risking the machine's memory.
+MAX_INPUT_VERTICES = 2_000_000
 
 #: RFC 7946 output precision: 7 decimals of a degree is about 1 cm.
 COORDINATE_DECIMALS = 7
@@ -53,6 +59,16 @@ def _geometry(obj: Any, where: str) -> shapely.Geometry:
                 f"{where}: coordinates out of range (longitude must lie in [-180, 180], "
                 f"latitude in [-90, 90]){hint}"
             )
+    if geom.is_empty:
+        raise InvalidGeometryError(f"{where}: the {geom.geom_type} is empty; give at least one coordinate")
+    if not geom.is_valid:
+        reason = shapely.is_valid_reason(geom)
+        warnings.warn(
+            f"{where}: invalid {geom.geom_type} ({reason}) repaired with make_valid",
+            ZonesWarning,
+            stacklevel=3,
+        )
+        geom = shapely.make_valid(geom)
     return geom
 
 
@@ -92,10 +108,20 @@ def read_features(text: str, origin: str = "<input>") -> list[tuple[shapely.Geom
         feats = doc.get("features")
         if not isinstance(feats, list):
             raise InvalidGeometryError(f"{origin}: FeatureCollection without a 'features' list")
-        return [_feature(f, f"{origin}: feature {i}") for i, f in enumerate(feats)]
-    if kind == "Feature":
-        return [_feature(doc, origin)]
-    return [(_geometry(doc, origin), {})]
+        if not feats:
+            raise InvalidGeometryError(f"{origin}: the FeatureCollection has no features")
+        out = [_feature(f, f"{origin}: feature {i}") for i, f in enumerate(feats)]
+    elif kind == "Feature":
+        out = [_feature(doc, origin)]
+    else:
+        out = [(_geometry(doc, origin), {})]
+    vertices = sum(int(shapely.get_num_coordinates(g)) for g, _ in out)
+    if vertices > MAX_INPUT_VERTICES:
+        raise InputTooLargeError(
+            f"{origin}: {vertices:,} vertices exceed the limit of {MAX_INPUT_VERTICES:,}; "
+            "simplify the input first (e.g. ogr2ogr -simplify)"
+        )
+    return out
 
 
 def _feature(obj: Any, where: str) -> tuple[shapely.Geometry, dict[str, Any]]:

@@ -368,8 +368,32 @@ def _build_table(table: str, raw: Mapping[str, Any], where: _Where) -> Any:
                 raise where.error(table, key, f"unknown draft {bad[0]!r}; use \"US\" and/or \"NATO\"")
             values[key] = items
         else:
-            values[key] = _string_list(value, where, table, key)
+            items = _string_list(value, where, table, key)
+            _check_names(key, items, where, table)
+            values[key] = items
     return cls(**values)
+
+
+def _check_names(key: str, items: tuple[str, ...], where: _Where, table: str) -> None:
+    """States, subregions and seas are checked when the scenario is read, not mid-build."""
+    from zones.data import countries, resolve_country, seas
+    from zones.errors import ZonesError
+
+    if key in ("include", "exclude", "states"):
+        for name in items:
+            try:
+                resolve_country(name)
+            except ZonesError as err:
+                raise where.error(table, key, str(err)) from None
+        return
+    known = {"subregions": set(countries().subregion), "seas": set(seas().name)}.get(key)
+    if known is None:
+        return
+    for name in items:
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.5)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise where.error(table, key, f"unknown {key[:-1]} {name!r}; {hint}known: {', '.join(sorted(known))}")
 
 
 def _string_list(value: Any, where: _Where, table: str | None, key: str) -> tuple[str, ...]:

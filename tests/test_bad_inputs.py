@@ -1,0 +1,149 @@
+"""Every bad input ends in one line on stderr, exit status 2, and no output file touched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import zones.geojson_io
+from zones.cli import main
+
+PREVIOUS = "previous output\n"
+
+# (name, scenario TOML, expected part of the message)
+BAD_SCENARIOS = [
+    ("typo-key", "[exercise_restraint]\nwidht_km = 30\n", ":2: [exercise_restraint.widht_km] unknown key 'widht_km' in [exercise_restraint]; did you mean 'width_km'?"),
+    ("typo-table", "[missle_exclusion]\nrange = 500\n", ":1: [missle_exclusion] unknown key 'missle_exclusion' in the scenario; did you mean 'missile_exclusion'?"),
+    ("typo-top-key", 'tilte = "x"\n', ":1: [tilte] unknown key 'tilte' in the scenario; did you mean 'title'?"),
+    ("width-string", '[exercise_restraint]\nwidth_km = "50"\n', ":2: [exercise_restraint.width_km] width_km must be a number of km, not '50'"),
+    ("width-negative", "[exercise_restraint]\nwidth_km = -50\n", "width_km -50 must be a positive number of km"),
+    ("width-zero", "[exercise_restraint]\nwidth_km = 0\n", "width_km 0 must be a positive number of km"),
+    ("width-absurd", "[exercise_restraint]\nwidth_km = 50000\n", "width_km 50000 km exceeds 20,000 km"),
+    ("width-nan", "[exercise_restraint]\nwidth_km = nan\n", "width_km nan must be a positive number of km"),
+    ("side-width-negative", "[exercise_restraint]\nnato_side_km = -1\n", "[exercise_restraint.nato_side_km] nato_side_km -1 must be a positive number"),
+    ("override-negative", "[exercise_restraint.overrides]\nFIN = -30\n", "override 'FIN' -30 must be a positive number of km"),
+    ("override-duplicate", "[exercise_restraint.overrides]\nFIN = 30\nfin = 40\n", "'fin' is given twice; keep one width per border"),
+    ("overrides-not-table", "[exercise_restraint]\noverrides = 30\n", "[exercise_restraint.overrides] must be a table"),
+    ("range-unknown-system", '[missile_exclusion]\nrange = "Iskandr-M"\n', "unknown range or system 'Iskandr-M'; did you mean 'Iskander-M'?"),
+    ("range-negative", "[missile_exclusion]\nrange = -500\n", "range -500.0 must be a positive number of km"),
+    ("range-absurd", "[missile_exclusion]\nrange = 40000\n", "exceeds 20,000 km"),
+    ("range-bool", "[missile_exclusion]\nrange = true\n", "is not a number of km or a system name"),
+    ("drafts-unknown", '[missile_exclusion]\ndrafts = ["EU"]\n', "unknown draft 'EU'; use \"US\" and/or \"NATO\""),
+    ("weapon-unknown", '[bomber_exclusion]\nweapon = "Kh-101"\n', "unknown range or system 'Kh-101'"),
+    ("platform-negative", "[bomber_exclusion]\nplatform_radius_km = -5\n", "platform_radius_km -5 must be a positive number"),
+    ("enabled-not-bool", '[high_seas]\nenabled = "yes"\n', "[high_seas.enabled] must be true or false, not 'yes'"),
+    ("sea-unknown", '[high_seas]\nseas = ["Baltic"]\n', "unknown sea 'Baltic'; did you mean 'Baltic Sea'?"),
+    ("subregion-unknown", '[no_nato_activity]\nsubregions = ["Eastern Europa"]\n', "unknown subregion 'Eastern Europa'; did you mean 'Eastern Europe'?"),
+    ("include-unknown-country", '[no_new_deployments]\ninclude = ["Moldavia"]\n', "[no_new_deployments.include] unknown country 'Moldavia'"),
+    ("states-not-list", "[no_nato_activity]\nstates = 5\n", "must be a list of names"),
+    ("date-malformed", 'as_of = "17.12.2021"\n', ":1: [as_of] as_of '17.12.2021' is not a date; write it as YYYY-MM-DD"),
+    ("date-before-1949", "as_of = 1900-01-01\n", "is before 1949-04-04"),
+    ("date-future", 'as_of = "2999-01-01"\n', "2999-01-01 is in the future"),
+    ("worldview-unknown", 'worldview = "cn"\n', "'cn' is not a worldview; use \"un\" or \"ru\""),
+    ("title-empty", 'title = ""\n', "[title] must be a non-empty string"),
+    ("side-unknown-country", '[sides]\nnato = ["Estonai"]\n', ":2: [sides.nato] unknown country 'Estonai'; did you mean 'Estonia' (EST)?"),
+    ("side-unknown-alliance", '[sides]\nnato = ["NATTO"]\n', "unknown alliance 'NATTO'; did you mean 'NATO'?"),
+    ("side-empty", "[sides]\nrussia = []\n", "[sides.russia] is empty; name at least one state or alliance"),
+    ("sides-overlap", '[sides]\nnato = ["NATO", "Belarus"]\n', "BLR on both sides"),
+    ("sides-unknown-key", '[sides]\nchina = ["CHN"]\n', "unknown key 'china' in [sides]"),
+    ("sides-not-table", 'sides = "NATO"\n', "[sides] must be a table"),
+    ("toml-syntax", 'title = "unclosed\n', ":1: TOML syntax error"),
+    ("toml-duplicate-key", "[exercise_restraint]\nwidth_km = 1\nwidth_km = 2\n", "TOML syntax error"),
+]  # fmt: skip
+
+# (name, GeoJSON text, extra args, expected part of the message)
+BAD_GEOJSON = [
+    ("not-json", "{type: Point}", [], "not valid JSON"),
+    ("json-list", "[1, 2]", [], "expected a GeoJSON object, got list"),
+    ("unknown-type", '{"type": "Circle", "coordinates": [0, 0]}', [], "'Circle' is not a GeoJSON geometry"),
+    ("feature-no-geometry", '{"type": "Feature", "properties": {}, "geometry": null}', [], "the feature has no geometry"),
+    ("properties-not-object", '{"type": "Feature", "properties": 3, "geometry": {"type": "Point", "coordinates": [0, 0]}}', [], "'properties' must be an object or null"),
+    ("collection-not-list", '{"type": "FeatureCollection", "features": {}}', [], "without a 'features' list"),
+    ("collection-empty", '{"type": "FeatureCollection", "features": []}', [], "has no features"),
+    ("lon-out-of-range", '{"type": "Point", "coordinates": [200, 10]}', [], "coordinates out of range"),
+    ("lat-lon-swapped", '{"type": "Point", "coordinates": [59.4, 124.7]}', [], "they look like [lat, lon]: GeoJSON is [lon, lat]"),
+    ("nan", '{"type": "Point", "coordinates": [NaN, 10]}', [], "coordinates must be finite numbers"),
+    ("infinity", '{"type": "Point", "coordinates": [Infinity, 10]}', [], "coordinates must be finite numbers"),
+    ("empty-geometry", '{"type": "LineString", "coordinates": []}', [], "is empty"),
+    ("broken-ring", '{"type": "Polygon", "coordinates": [[[0, 0], [1, 1]]]}', [], "malformed Polygon"),
+    ("non-wgs84-crs", '{"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "EPSG:3857"}}, "features": [{"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [0, 0]}}]}', [], "is not WGS84 lon/lat; reproject to EPSG:4326"),
+    ("distance-negative", '{"type": "Point", "coordinates": [24, 59]}', ["--km", "-5"], "-5"),
+    ("distance-nan", '{"type": "Point", "coordinates": [24, 59]}', ["--km", "nan"], "nan"),
+    ("distance-absurd", '{"type": "Point", "coordinates": [24, 59]}', ["--km", "30000"], "30000"),
+]  # fmt: skip
+
+
+def _one_line_error(stderr: str) -> str:
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("zones: error: "), stderr
+    assert "Traceback" not in stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(("name", "text", "message"), BAD_SCENARIOS, ids=[c[0] for c in BAD_SCENARIOS])
+def test_bad_scenario(tmp_path: Path, name: str, text: str, message: str) -> None:
+    scenario = tmp_path / f"{name}.toml"
+    scenario.write_text(text)
+    out = tmp_path / "out"
+    out.mkdir()
+    previous = out / "zones.geojson"
+    previous.write_text(PREVIOUS)
+    result = CliRunner().invoke(main, ["build", str(scenario), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    line = _one_line_error(result.stderr)
+    assert message in line
+    assert str(scenario) in line
+    assert previous.read_text() == PREVIOUS
+    assert sorted(p.name for p in out.iterdir()) == ["zones.geojson"]
+
+
+@pytest.mark.parametrize(("name", "text", "args", "message"), BAD_GEOJSON, ids=[c[0] for c in BAD_GEOJSON])
+def test_bad_geojson(tmp_path: Path, name: str, text: str, args: list[str], message: str) -> None:
+    source = tmp_path / f"{name}.geojson"
+    source.write_text(text)
+    out = tmp_path / "out.geojson"
+    out.write_text(PREVIOUS)
+    result = CliRunner().invoke(main, ["buffer", str(source), *(args or ["--km", "10"]), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert message in _one_line_error(result.stderr)
+    assert out.read_text() == PREVIOUS
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([source.name, out.name])
+
+
+def test_missing_input_file(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["buffer", str(tmp_path / "nope.geojson"), "--km", "5"])
+    assert result.exit_code == 2
+    assert "no such file" in _one_line_error(result.stderr)
+
+
+def test_unknown_preset() -> None:
+    result = CliRunner().invoke(main, ["build", "draft-2012"])
+    assert result.exit_code == 2
+    assert "unknown scenario 'draft-2012'; did you mean 'draft-2021'?" in _one_line_error(result.stderr)
+
+
+def test_vertex_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(zones.geojson_io, "MAX_INPUT_VERTICES", 3)
+    source = tmp_path / "line.geojson"
+    source.write_text('{"type": "LineString", "coordinates": [[0, 0], [1, 1], [2, 2], [3, 3]]}')
+    result = CliRunner().invoke(main, ["buffer", str(source), "--km", "5"])
+    assert result.exit_code == 2
+    assert "4 vertices exceed the limit of 3" in _one_line_error(result.stderr)
+
+
+def test_self_intersecting_polygon_is_repaired_with_a_warning(tmp_path: Path) -> None:
+    source = tmp_path / "bowtie.geojson"
+    source.write_text('{"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}')
+    out = tmp_path / "out.geojson"
+    result = CliRunner().invoke(main, ["buffer", str(source), "--km", "5", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("zones: warning: ") and "Self-intersection" in result.stderr
+    assert out.exists()
+
+
+def test_usage_error_is_status_2() -> None:
+    result = CliRunner().invoke(main, ["buffer", "--km", "ten"])
+    assert result.exit_code == 2
