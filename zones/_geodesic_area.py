@@ -12,7 +12,10 @@ _GEOD = pyproj.Geod(ellps="WGS84")
 #: areas modulo the Earth's, which is ambiguous for a polygon larger than a hemisphere
 #: (the world outside a territory); no cell is.
 _CELL_DEG = 30.0
-_X0, _Y0 = (a.ravel() for a in np.meshgrid(np.arange(-180.0, 180.0, _CELL_DEG), np.arange(-90.0, 90.0, _CELL_DEG)))
+_X0, _Y0 = (
+    a.ravel()
+    for a in np.meshgrid(np.arange(-180.0, 180.0, _CELL_DEG), np.arange(-90.0, 90.0, _CELL_DEG))
+)
 _CELLS = shapely.box(_X0, _Y0, _X0 + _CELL_DEG, _Y0 + _CELL_DEG)
 
 #: Edges are split to this length (degrees) first, so that the geodesic edges pyproj
@@ -20,10 +23,26 @@ _CELLS = shapely.box(_X0, _Y0, _X0 + _CELL_DEG, _Y0 + _CELL_DEG)
 _EDGE_DEG = 0.05
 
 
+def _ring_area_m2(ring: shapely.Geometry) -> float:
+    dense = shapely.segmentize(ring, _EDGE_DEG)
+    lon, lat = shapely.get_coordinates(dense).T
+    area, _ = _GEOD.polygon_area_perimeter(lon, lat)
+    return abs(float(area))
+
+
 def _polygon_area_m2(polygon: shapely.Geometry) -> float:
-    dense = shapely.segmentize(shapely.orient_polygons(polygon, exterior_cw=False), _EDGE_DEG)
-    area, _ = _GEOD.geometry_area_perimeter(dense)
-    return float(area)
+    """Exterior minus holes, each ring's area taken unsigned (no part here exceeds a
+    hemisphere, so the magnitude is unambiguous whatever the ring's winding)."""
+    return _ring_area_m2(polygon.exterior) - sum(_ring_area_m2(r) for r in polygon.interiors)
+
+
+def _polygons(geometry: shapely.Geometry) -> list[shapely.Geometry]:
+    """Every Polygon inside ``geometry``, however deeply nested in collections."""
+    if geometry.geom_type == "Polygon":
+        return [geometry] if not geometry.is_empty else []
+    if geometry.geom_type in ("MultiPolygon", "GeometryCollection"):
+        return [p for part in shapely.get_parts(geometry) for p in _polygons(part)]
+    return []
 
 
 def geodesic_area_km2(geometry: shapely.Geometry) -> float:
@@ -43,7 +62,7 @@ def geodesic_area_km2(geometry: shapely.Geometry) -> float:
     """
     if geometry is None or geometry.is_empty:
         return 0.0
-    polys = [p for p in shapely.get_parts(shapely.get_parts(geometry)) if p.geom_type in ("Polygon", "MultiPolygon")]
+    polys = _polygons(geometry)
     if not polys:
         return 0.0
     total = 0.0
@@ -54,7 +73,5 @@ def geodesic_area_km2(geometry: shapely.Geometry) -> float:
             continue
         cells = _CELLS[shapely.intersects(_CELLS, poly)]
         for piece in shapely.intersection(cells, poly):
-            for part in shapely.get_parts(piece):
-                if part.geom_type == "Polygon" and not part.is_empty:
-                    total += _polygon_area_m2(part)
+            total += sum(_polygon_area_m2(part) for part in _polygons(piece))
     return total / 1e6

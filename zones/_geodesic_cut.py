@@ -54,7 +54,9 @@ def ring_region(
         lo, hi = lon_unwrapped.min(), lon_unwrapped.max()
         shifts = range(int(np.floor((-180.0 - hi) / 360.0)), int(np.ceil((180.0 - lo) / 360.0)) + 1)
         pieces = [
-            shapely.intersection(shapely.transform(plain, lambda xy, k=k: xy + (360.0 * k, 0.0)), WORLD)
+            shapely.intersection(
+                shapely.transform(plain, lambda xy, k=k: xy + np.array([360.0 * k, 0.0])), WORLD
+            )
             for k in shifts
         ]
         region = shapely.union_all(pieces)

@@ -27,7 +27,6 @@ KM_PER_DEGREE = 111.32
 """Length of one degree of latitude (and of longitude at the equator), km; an upper bound."""
 
 
-
 def chord_slack(chord_m: FloatArray) -> FloatArray:
     """Relative slack within which chord length may rank geodesic distances wrongly.
 
@@ -36,6 +35,8 @@ def chord_slack(chord_m: FloatArray) -> FloatArray:
     5,500 km, 1.7e-3 at 10,000 km); this bound is that with a margin.
     """
     return 3e-5 * (chord_m / 1e6) ** 2 + 1e-7
+
+
 _MAX_CANDIDATES = 512
 _GROUP_SPACING_M = 1e8
 
@@ -55,7 +56,9 @@ def ecef(lon: FloatArray, lat: FloatArray) -> FloatArray:
     )
 
 
-def lambert_distance(lon1: FloatArray, lat1: FloatArray, lon2: FloatArray, lat2: FloatArray) -> FloatArray:
+def lambert_distance(
+    lon1: FloatArray, lat1: FloatArray, lon2: FloatArray, lat2: FloatArray
+) -> FloatArray:
     """Andoyer-Lambert approximation (m) of the WGS84 geodesic distance.
 
     Cheap and vectorised; used only to rank candidates, within
@@ -63,7 +66,10 @@ def lambert_distance(lon1: FloatArray, lat1: FloatArray, lon2: FloatArray, lat2:
     """
     beta1 = np.arctan((1 - _F) * np.tan(np.radians(lat1)))
     beta2 = np.arctan((1 - _F) * np.tan(np.radians(lat2)))
-    half = np.sin((beta2 - beta1) / 2) ** 2 + np.cos(beta1) * np.cos(beta2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
+    half = (
+        np.sin((beta2 - beta1) / 2) ** 2
+        + np.cos(beta1) * np.cos(beta2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
+    )
     sigma = 2 * np.arcsin(np.sqrt(np.clip(half, 0.0, 1.0)))
     p = (beta1 + beta2) / 2
     q = (beta2 - beta1) / 2
@@ -84,7 +90,9 @@ def wrap_longitude(delta: FloatArray) -> FloatArray:
     return (delta + 180.0) % 360.0 - 180.0
 
 
-def straight_length_km(lon0: FloatArray, lat0: FloatArray, lon1: FloatArray, lat1: FloatArray) -> FloatArray:
+def straight_length_km(
+    lon0: FloatArray, lat0: FloatArray, lon1: FloatArray, lat1: FloatArray
+) -> FloatArray:
     """Upper bound, in km, of the length of edges drawn straight in lon/lat."""
     cos_max = np.cos(np.radians(np.minimum(np.abs(lat0), np.abs(lat1))))
     straddles = (lat0 * lat1) <= 0
@@ -199,18 +207,30 @@ class SourceIndex:
                 self.has_next[:-1]
             ].max(initial=0.0)
         )
+        edge_m = 1010.0 * np.where(
+            self.has_next[:-1],
+            straight_length_km(self.lon[:-1], self.lat[:-1], self.lon[1:], self.lat[1:]),
+            0.0,
+        )
+        # how far the points of a vertex's edges may lie from it (m)
+        self.adjacent_m = np.maximum(np.append(edge_m, 0.0), np.insert(edge_m, 0, 0.0))
         self.tree = cKDTree(self._key(self.xyz, self.group))
         self._geometries = list(geometries)
+        self._flat_tree: cKDTree | None = None
         self._polygonal: shapely.Geometry | None = None
 
     @property
     def polygonal(self) -> shapely.Geometry:
-        """The union of the polygons of all groups (possibly empty), built on first use."""
+        """The polygons of all groups as one (possibly overlapping, empty) prepared geometry."""
         if self._polygonal is None:
             polygons = [
-                p for geometry in self._geometries for p in flatten(geometry) if shapely.get_type_id(p) == 3
+                p
+                for geometry in self._geometries
+                for p in flatten(geometry)
+                if shapely.get_type_id(p) == 3
             ]
-            self._polygonal = shapely.union_all(polygons)
+            # no union: overlapping parts are fine for point-in-polygon tests and much cheaper
+            self._polygonal = shapely.GeometryCollection(polygons)
             shapely.prepare(self._polygonal)
         return self._polygonal
 
@@ -241,16 +261,34 @@ class SourceIndex:
         # every vertex of the true nearest edge lies within this chord radius
         reach = np.sqrt(chord[:, 0] ** 2 + self.max_edge_m**2)
         reach = reach * (1 + chord_slack(reach)) + 1.0
-        candidates = [(np.arange(len(q)), idx, chord)]
-        pending = np.flatnonzero(chord[:, -1] <= reach) if k < n else np.empty(0, dtype=np.intp)
-        while len(pending) and k < min(n, _MAX_CANDIDATES):
+        # widen the search where the k-th neighbour may still be within reach
+        groups = []
+        rows = np.arange(len(q))
+        while True:
+            more = chord[:, -1] <= reach[rows] if k < n else np.zeros(len(rows), dtype=bool)
+            if k >= min(n, _MAX_CANDIDATES):
+                more[:] = False
+            groups.append((rows[~more], idx[~more], chord[~more]))
+            if not more.any():
+                break
+            rows = rows[more]
             k = min(4 * k, n, _MAX_CANDIDATES)
-            c2, i2 = self.tree.query(q[pending], k=k)
-            candidates.append((pending, i2, c2))
-            pending = pending[c2[:, -1] <= reach[pending]] if k < n else pending[:0]
+            chord, idx = self.tree.query(q[rows], k=k)
         best = _empty_nearest(len(q))
-        for rows, cand_idx, cand_chord in candidates:
-            keep = cand_chord <= reach[rows, None]
+        for rows, cand_idx, cand_chord in groups:
+            if not len(rows):
+                continue
+            # a candidate's edges lie within `adjacent_m` of it: drop those surely farther than the best
+            within = cand_chord <= reach[rows, None]
+            within[:, 0] = True
+            r, c = np.nonzero(within)
+            v = cand_idx[r, c]
+            approx = lambert_distance(self.lon[v], self.lat[v], lon[rows[r]], lat[rows[r]])
+            error = lambert_error(approx)
+            ceiling = np.full(len(rows), np.inf)
+            np.minimum.at(ceiling, r, approx + error)
+            keep = np.zeros_like(within)
+            keep[r, c] = approx - error - self.adjacent_m[v] <= ceiling[r]
             keep[:, 0] = True
             self._refine(q, lon, lat, rows, cand_idx, keep, best)
         return best
@@ -287,7 +325,12 @@ class SourceIndex:
         approx = lambert_distance(foot_lon, foot_lat, lon[row], lat[row])
         # per row: exact distances only for the feet that may be the closest
         order = np.lexsort((approx, row))
-        row, foot_lon, foot_lat, approx = row[order], foot_lon[order], foot_lat[order], approx[order]
+        row, foot_lon, foot_lat, approx = (
+            row[order],
+            foot_lon[order],
+            foot_lat[order],
+            approx[order],
+        )
         first = np.ones(len(row), dtype=bool)
         first[1:] = row[1:] != row[:-1]
         best_of_row = np.maximum.accumulate(np.where(first, np.arange(len(row)), 0))
@@ -315,14 +358,31 @@ class SourceIndex:
         dist = self.nearest(lon, lat).distance_m
         return np.where(self.inside(lon, lat), 0.0, dist)
 
-    def upper_bound(self, lon: FloatArray, lat: FloatArray) -> FloatArray:
-        """A distance (m) that each point's distance to the source (group 0) surely does not exceed.
+    def upper_bound_other(
+        self, lon: FloatArray, lat: FloatArray, group: IntArray, limit_m: float = np.inf
+    ) -> FloatArray:
+        """A distance (m) that each point's distance to the groups other than its own surely exceeds not.
 
-        It is the distance to some vertex no more than 5 % farther than the nearest.
+        Looks among the vertices nearest to each point (all groups together)
+        and closer than ``limit_m``; where none of another group is among them
+        the bound is infinite.
         """
-        _, idx = self.tree.query(self._key(ecef(lon, lat), None), k=1, eps=0.05)
-        approx = lambert_distance(self.lon[idx], self.lat[idx], lon, lat)
-        return approx + lambert_error(approx)
+        if self._flat_tree is None:
+            self._flat_tree = cKDTree(self.xyz)
+        k = min(32, len(self))
+        chord, idx = self._flat_tree.query(
+            ecef(lon, lat), k=k, eps=0.05, distance_upper_bound=limit_m
+        )
+        idx = np.minimum(
+            np.asarray(idx).reshape(len(lon), k), len(self) - 1
+        )  # len(self): none found
+        chord = np.asarray(chord).reshape(len(lon), k)
+        chord = np.where(self.group[idx] != group[:, None], chord, np.inf)
+        pick = chord.argmin(axis=1)
+        found = np.isfinite(chord[np.arange(len(lon)), pick])
+        vertex = idx[np.arange(len(lon)), pick]
+        approx = lambert_distance(self.lon[vertex], self.lat[vertex], lon, lat)
+        return np.where(found, approx + lambert_error(approx), np.inf)
 
     def project(
         self,
@@ -356,7 +416,10 @@ class SourceIndex:
                 break
             rows = active[off]
             new_lon, new_lat, _ = GEOD.fwd(
-                near.foot_lon[off], near.foot_lat[off], near.azimuth[off], np.full(off.sum(), distance_m)
+                near.foot_lon[off],
+                near.foot_lat[off],
+                near.azimuth[off],
+                np.full(off.sum(), distance_m),
             )
             lon[rows] = new_lon
             lat[rows] = new_lat

@@ -11,14 +11,25 @@ How :func:`geodesic_buffer` works
    buffer of a union is the union of the buffers, so this loses nothing.
 2. Each cluster gets an approximate buffer: a planar buffer of a simplified
    copy in an azimuthal equidistant projection centred on the cluster. It only
-   fixes the topology (how many rings, which poles they enclose).
+   fixes the topology (how many rings, which poles they enclose). Each of its
+   polygons keeps the source parts it came from.
 3. Every vertex of that approximation is moved onto the exact distance: from
-   its nearest source point along the geodesic through it, to exactly the
-   buffer distance; repeated until the nearest distance agrees.
-4. Edges are refined: where the lon/lat midpoint of an output edge is off the
-   exact distance by more than the tolerance, a corrected vertex is inserted.
+   its nearest source point (of its polygon's parts) along the geodesic
+   through it, to exactly the buffer distance; repeated until the nearest
+   distance agrees. Nearest points come from a k-d tree on earth-centred
+   coordinates, ranked with the Andoyer-Lambert formula and settled with
+   exact ``Geod.inv``.
+4. Edges are refined: where a point at 1/4, 1/2 or 3/4 of an output edge,
+   drawn straight in lon/lat, is off the exact distance by more than part of
+   the tolerance, a corrected vertex is inserted. Stretches lying well inside
+   another polygon's buffer vanish in the union and are skipped.
 5. The rings are cut at ±180° and closed along the pole latitude where they
-   enclose a pole; the clusters are united.
+   enclose a pole (known from the azimuthal plane, not guessed from winding
+   order); everything is united.
+
+Known limits: where the buffers of separate parts barely touch (two arcs
+crossing at a grazing angle), the approximate topology may differ from the
+exact one and a sliver may keep an error of about the tolerance there.
 """
 
 from __future__ import annotations
@@ -41,6 +52,7 @@ from zones._geodesic_source import (
     boundary_paths,
     densify_paths,
     ecef,
+    lambert_distance,
     straight_length_km,
     wrap_longitude,
 )
@@ -59,8 +71,8 @@ _MIN_TOLERANCE_KM = 0.025
 _DISTANCE_EDGE_KM = 10.0
 """Source edges are densified to this length (km) for distance queries."""
 _MAX_REFINE_ROUNDS = 40
-_WHOLE_EDGE_KM = 50.0
-"""Source edges are densified to this length (km) for the inside-the-buffer test."""
+_OTHERS_EDGE_KM = 50.0
+"""Source edges are densified to this length (km) for the inside-another-buffer test."""
 
 FloatArray = NDArray[np.float64]
 
@@ -235,7 +247,9 @@ def geodesic_distance(a: shapely.Geometry, b: shapely.Geometry) -> float:
 
 def _check_distance(distance_km: Any) -> float:
     if isinstance(distance_km, bool):
-        raise InvalidDistanceError(f"distance {distance_km!r} is not a number of km; pass 0 to 10,000")
+        raise InvalidDistanceError(
+            f"distance {distance_km!r} is not a number of km; pass 0 to 10,000"
+        )
     try:
         distance = float(distance_km)
     except (TypeError, ValueError):
@@ -379,7 +393,9 @@ class _Rings:
 
     ``lon``/``lat`` hold the vertices (degrees), ``ring_id`` the ring of each
     vertex; per ring: its cluster, its polygon (a global number) and whether it
-    is that polygon's exterior.
+    is that polygon's exterior. ``sources[p]`` holds the source parts whose
+    buffer polygon ``p`` is: each ring is made exact against these alone, so
+    approximate polygons that turn out to overlap are simply united at the end.
     """
 
     lon: FloatArray
@@ -388,6 +404,7 @@ class _Rings:
     cluster: NDArray[np.intp]
     polygon: NDArray[np.intp]
     exterior: NDArray[np.bool_]
+    sources: list[shapely.Geometry]
 
 
 def _buffer_clusters(
@@ -398,12 +415,10 @@ def _buffer_clusters(
     rings = _approximate_rings(clusters, planes, distance_m)
     if not len(rings.lon):
         return Polygon()
-    index = SourceIndex(
-        [shapely.GeometryCollection(c.parts) for c in clusters], _source_edge_km(distance_m, tolerance_m)
-    )
-    whole = SourceIndex([geometry], _WHOLE_EDGE_KM) if len(clusters) > 1 else None
+    index = SourceIndex(rings.sources, _source_edge_km(distance_m, tolerance_m))
+    others = SourceIndex(rings.sources, _OTHERS_EDGE_KM) if len(rings.sources) > 1 else None
     lon_u, lat, ring_id = _correct_and_refine(
-        index, whole, rings.lon, rings.lat, rings.ring_id, rings.cluster, distance_m, tolerance_m
+        index, others, rings.lon, rings.lat, rings.ring_id, rings.polygon, distance_m, tolerance_m
     )
     starts = np.flatnonzero(np.r_[True, ring_id[1:] != ring_id[:-1]])
     stops = np.r_[starts[1:], len(ring_id)]
@@ -454,7 +469,7 @@ def _approximate_rings(
     They only fix the topology (how many rings, which poles they enclose);
     their vertices are moved onto the exact distance afterwards.
     """
-    simplify_deg = 0.003 * distance_m / (KM_PER_DEGREE * 1000.0)
+    simplify_deg = 0.001 * distance_m / (KM_PER_DEGREE * 1000.0)
     # straight lon/lat edges bend in the plane; this keeps the bend below ~1 % of the distance
     segment_deg = min(1.0, math.sqrt(0.1 * distance_m * EARTH_RADIUS_M) / (KM_PER_DEGREE * 1000.0))
     lons: list[FloatArray] = []
@@ -462,15 +477,21 @@ def _approximate_rings(
     ring_cluster: list[int] = []
     ring_polygon: list[int] = []
     ring_exterior: list[bool] = []
+    sources: list[shapely.Geometry] = []
     polygons = 0
     for c, (cluster, (forward, _)) in enumerate(zip(clusters, planes, strict=True)):
         source = shapely.GeometryCollection(cluster.parts)
         rough = shapely.segmentize(shapely.simplify(source, simplify_deg), segment_deg)
-        approx = _planar_buffer(shapely.transform(rough, lambda xy, f=forward: _apply(f, xy)), distance_m)
+        approx = _planar_buffer(
+            shapely.transform(rough, lambda xy, f=forward: _apply(f, xy)), distance_m
+        )
         approx = shapely.segmentize(approx, distance_m)
-        for polygon in _simple_parts(approx):
-            if polygon.geom_type != "Polygon":
-                continue
+        polygons_here = [p for p in _simple_parts(approx) if p.geom_type == "Polygon"]
+        owner = _owners(cluster.parts, polygons_here, forward)
+        for j, polygon in enumerate(polygons_here):
+            sources.append(
+                shapely.GeometryCollection([cluster.parts[i] for i in np.flatnonzero(owner == j)])
+            )
             for i, ring in enumerate([polygon.exterior, *polygon.interiors]):
                 lon, lat = _ring_lonlat(ring, forward)
                 lons.append(lon)
@@ -487,7 +508,19 @@ def _approximate_rings(
         cluster=np.array(ring_cluster, dtype=np.intp),
         polygon=np.array(ring_polygon, dtype=np.intp),
         exterior=np.array(ring_exterior, dtype=bool),
+        sources=sources,
     )
+
+
+def _owners(
+    parts: list[shapely.Geometry], polygons: list[shapely.Geometry], forward: pyproj.Transformer
+) -> NDArray[np.intp]:
+    """Index of the planar polygon that holds each source part (by its first vertex)."""
+    first = np.array([shapely.get_coordinates(p)[0] for p in parts])
+    x, y = _apply_pair(forward, first[:, 0], first[:, 1])
+    points = shapely.points(x, y)
+    tree = shapely.STRtree(polygons)
+    return np.asarray(tree.query_nearest(points, return_distance=False, all_matches=False)[1])
 
 
 def _planar_buffer(flat: shapely.Geometry, distance_m: float) -> shapely.Geometry:
@@ -495,13 +528,17 @@ def _planar_buffer(flat: shapely.Geometry, distance_m: float) -> shapely.Geometr
 
     Buffering by r1 then r2 equals buffering by r1 + r2 in the plane; the early
     small steps smooth away detail that makes one large step slow (a 500 km
-    buffer of Russia: 2 s in one step, 0.06 s in four).
+    buffer of Russia: 2 s in one step, 0.06 s in four). Below 1,000 km the
+    arcs are finer, so that near-touching parts are told apart better.
     """
+    quad_segs, simplify_m = (
+        (16, 0.001 * distance_m) if distance_m < 1e6 else (8, 0.003 * distance_m)
+    )
     done = 0.0
     for fraction in (0.02, 0.1, 0.4, 1.0):
-        flat = shapely.buffer(flat, fraction * distance_m - done, quad_segs=8)
+        flat = shapely.buffer(flat, fraction * distance_m - done, quad_segs=quad_segs)
         done = fraction * distance_m
-        flat = shapely.simplify(flat, 0.003 * distance_m)
+        flat = shapely.simplify(flat, simplify_m)
     return flat
 
 
@@ -511,7 +548,9 @@ def _source_edge_km(distance_m: float, tolerance_m: float) -> float:
     return max(min(spacing_m, 100_000.0), 10.0) / 1000.0
 
 
-def _ring_lonlat(ring: shapely.Geometry, forward: pyproj.Transformer) -> tuple[FloatArray, FloatArray]:
+def _ring_lonlat(
+    ring: shapely.Geometry, forward: pyproj.Transformer
+) -> tuple[FloatArray, FloatArray]:
     """A planar ring back in lon/lat, split until no edge jumps more than 60° of longitude."""
     xy = shapely.get_coordinates(ring)[:-1]
     lon, lat = _apply_pair(forward, xy[:, 0], xy[:, 1], inverse=True)
@@ -542,7 +581,7 @@ def _unwrap(lon: FloatArray, ring_id: NDArray[np.intp]) -> FloatArray:
 
 def _correct_and_refine(
     index: SourceIndex,
-    whole: SourceIndex | None,
+    others: SourceIndex | None,
     lon: FloatArray,
     lat: FloatArray,
     ring_id: NDArray[np.intp],
@@ -550,62 +589,142 @@ def _correct_and_refine(
     distance_m: float,
     tolerance_m: float,
 ) -> tuple[FloatArray, FloatArray, NDArray[np.intp]]:
-    """Move ring vertices onto the exact distance, then split edges whose midpoints are off.
+    """Move ring vertices onto the exact distance, then split edges that stray from it.
 
-    ``index`` holds each cluster's own source as a group (``ring_group`` names the
-    group of each ring); ``whole`` the entire source when there are several clusters. Edges lying well inside the buffer of the whole source
-    vanish in the final union and are not refined.
+    ``index`` holds each cluster's source as a group and ``ring_group`` names the
+    group of each ring. With several clusters, ``others`` holds the same sources
+    (coarser) to find the points that lie well inside *another* cluster's
+    buffer: they disappear in the final union, so they are neither moved nor
+    checked. A cluster's own buffer is never trusted to cover its own ring.
     """
     vertex_tol = 0.1 * tolerance_m
     edge_tol = 0.4 * tolerance_m
     margin = 0.1 * distance_m
-    buried = _buried(whole, lon, lat, distance_m - margin)
+    group = ring_group[ring_id]
+    buried = _covered(others, lon, lat, group, distance_m - margin)
     free = np.flatnonzero(~buried)
     lon, lat = lon.copy(), lat.copy()
     lon[free], lat[free], _ = index.project(
-        lon[free], lat[free], distance_m, vertex_tol, ring_group[ring_id[free]]
+        lon[free], lat[free], distance_m, vertex_tol, group[free]
     )
-    buried[free] = _buried(whole, lon[free], lat[free], distance_m - margin)
     lon = _unwrap(lon, ring_id)
     pending = np.ones(len(lon), dtype=bool)  # edge i runs from vertex i to the next one
     for _ in range(_MAX_REFINE_ROUNDS):
         nxt = _next_in_ring(ring_id)
         edges = np.flatnonzero(pending)
-        if whole is not None and len(edges):
-            # an edge shorter than twice the margin between buried ends is buried too
-            ends = edges[buried[edges] & buried[nxt[edges]]]
-            step = wrap_longitude(lon[nxt[ends]] - lon[ends])
-            short = straight_length_km(lon[ends], lat[ends], lon[ends] + step, lat[nxt[ends]]) * 1000.0
-            pending[ends[short < 2.0 * margin]] = False
-            edges = np.flatnonzero(pending)
         if not len(edges):
             break
-        # the closing edge of a ring around a pole jumps by 360° in unwrapped longitude
-        mid_lon = lon[edges] + wrap_longitude(lon[nxt[edges]] - lon[edges]) / 2.0
-        mid_lat = (lat[edges] + lat[nxt[edges]]) / 2.0
-        near = index.nearest(mid_lon, mid_lat, ring_group[ring_id[edges]])
-        off = np.abs(near.distance_m - distance_m) > edge_tol
+        off = _edges_off(
+            index,
+            others,
+            lon,
+            lat,
+            edges,
+            nxt[edges],
+            ring_group[ring_id[edges]],
+            distance_m,
+            tolerance_m,
+            edge_tol,
+            margin,
+        )
         pending[edges[~off]] = False
         bad = edges[off]
         if not len(bad):
             break
-        new_lon, new_lat, _ = index.project(
-            mid_lon[off], mid_lat[off], distance_m, vertex_tol, ring_group[ring_id[bad]]
+        # the closing edge of a ring around a pole jumps by 360° in unwrapped longitude
+        mid_lon = lon[bad] + wrap_longitude(lon[nxt[bad]] - lon[bad]) / 2.0
+        mid_lat = (lat[bad] + lat[nxt[bad]]) / 2.0
+        mid_group = ring_group[ring_id[bad]]
+        new_lon, new_lat = mid_lon.copy(), mid_lat.copy()
+        move = ~_covered(others, mid_lon, mid_lat, mid_group, distance_m - margin)
+        new_lon[move], new_lat[move], _ = index.project(
+            mid_lon[move], mid_lat[move], distance_m, vertex_tol, mid_group[move]
         )
-        new_lon = mid_lon[off] + wrap_longitude(new_lon - mid_lon[off])
+        new_lon = mid_lon + wrap_longitude(new_lon - mid_lon)
+        # a midpoint that jumps farther than its edge is long has met a fold of the
+        # approximate ring (its topology is off there): leave that edge as it is
+        length = straight_length_km(
+            lon[bad], lat[bad], lon[bad] + 2.0 * (mid_lon - lon[bad]), lat[nxt[bad]]
+        )
+        jump = straight_length_km(mid_lon, mid_lat, new_lon, new_lat)
+        local = jump <= np.maximum(length, 2.0 * tolerance_m / 1000.0)
+        pending[bad[~local]] = False
+        bad, new_lon, new_lat = bad[local], new_lon[local], new_lat[local]
         lon = np.insert(lon, bad + 1, new_lon)
         lat = np.insert(lat, bad + 1, new_lat)
         ring_id = np.insert(ring_id, bad + 1, ring_id[bad])
         pending = np.insert(pending, bad + 1, True)
-        buried = np.insert(buried, bad + 1, _buried(whole, new_lon, new_lat, distance_m - margin))
     return lon, lat, ring_id
 
 
-def _buried(whole: SourceIndex | None, lon: FloatArray, lat: FloatArray, depth_m: float) -> NDArray[np.bool_]:
-    """Whether points surely lie closer than ``depth_m`` to the whole source."""
-    if whole is None:
+def _edges_off(
+    index: SourceIndex,
+    others: SourceIndex | None,
+    lon: FloatArray,
+    lat: FloatArray,
+    start: NDArray[np.intp],
+    stop: NDArray[np.intp],
+    group: NDArray[np.intp],
+    distance_m: float,
+    tolerance_m: float,
+    edge_tol: float,
+    margin: float,
+) -> NDArray[np.bool_]:
+    """Which edges (vertex ``start`` to ``stop``) stray from the exact distance.
+
+    An edge is sampled at 1/4, 1/2 and 3/4; samples well inside another
+    cluster's buffer do not count. It strays if a sample is off by more than
+    ``edge_tol``, or if the source points nearest to its outer samples lie
+    farther apart than a source feature may be without bending the boundary
+    by a tenth of the tolerance over the edge (such an edge may hide a small
+    bump between the samples), unless the edge is already short. An edge
+    whose samples all lie well inside another buffer strays only if it is so
+    long that a point between samples might not.
+    """
+    step = wrap_longitude(lon[stop] - lon[start])
+    rise = lat[stop] - lat[start]
+    fractions = np.array([0.25, 0.5, 0.75])
+    sample_lon = (lon[start, None] + fractions * step[:, None]).ravel()
+    sample_lat = (lat[start, None] + fractions * rise[:, None]).ravel()
+    sample_group = np.repeat(group, 3)
+    length = straight_length_km(lon[start], lat[start], lon[start] + step, lat[stop]) * 1000.0
+    covered = _covered(others, sample_lon, sample_lat, sample_group, distance_m - margin / 2.0)
+    covered = covered.reshape(-1, 3)
+    off = covered.all(axis=1) & (length > 4.0 * margin)
+    check = ~covered.ravel()
+    near = index.nearest(sample_lon[check], sample_lat[check], sample_group[check])
+    error = np.zeros(len(sample_lon))
+    error[check] = np.abs(near.distance_m - distance_m)
+    off |= (error.reshape(-1, 3) > edge_tol).any(axis=1)
+    foot_lon = np.full(len(sample_lon), np.nan)
+    foot_lat = np.full(len(sample_lon), np.nan)
+    foot_lon[check], foot_lat[check] = near.foot_lon, near.foot_lat
+    feet_lon, feet_lat = foot_lon.reshape(-1, 3), foot_lat.reshape(-1, 3)
+    feet_apart = lambert_distance(feet_lon[:, 0], feet_lat[:, 0], feet_lon[:, 2], feet_lat[:, 2])
+    typical = math.sqrt(8.0 * distance_m * tolerance_m)
+    feature = math.sqrt(distance_m * tolerance_m / 8.0)
+    off |= (np.nan_to_num(feet_apart) > feature) & (length > typical / 4.0)
+    # along an edge the distance changes no faster than the arc length: a short edge
+    # between exact vertices cannot stray (this also bounds the number of rounds)
+    off &= length > 2.0 * (edge_tol - 0.1 * tolerance_m)
+    return off
+
+
+def _covered(
+    others: SourceIndex | None,
+    lon: FloatArray,
+    lat: FloatArray,
+    group: NDArray[np.intp],
+    depth_m: float,
+) -> NDArray[np.bool_]:
+    """Whether points surely lie inside the buffer, closer than ``depth_m`` to another cluster.
+
+    A point inside a source polygon (of any cluster) counts too: its distance is 0.
+    """
+    if others is None:
         return np.zeros(len(lon), dtype=bool)
-    return whole.upper_bound(wrap_longitude(lon), lat) < depth_m
+    lon = wrap_longitude(lon)
+    return (others.upper_bound_other(lon, lat, group, depth_m) < depth_m) | others.inside(lon, lat)
 
 
 def _next_in_ring(ring_id: NDArray[np.intp]) -> NDArray[np.intp]:
@@ -628,12 +747,18 @@ def _apply(transformer: pyproj.Transformer, xy: FloatArray) -> FloatArray:
 def _apply_pair(
     transformer: pyproj.Transformer, x: FloatArray, y: FloatArray, *, inverse: bool = False
 ) -> tuple[FloatArray, FloatArray]:
-    direction = pyproj.enums.TransformDirection.INVERSE if inverse else pyproj.enums.TransformDirection.FORWARD
+    direction = (
+        pyproj.enums.TransformDirection.INVERSE
+        if inverse
+        else pyproj.enums.TransformDirection.FORWARD
+    )
     out_x, out_y = transformer.transform(x, y, direction=direction)
     return np.asarray(out_x, dtype=float), np.asarray(out_y, dtype=float)
 
 
-def _vertices(geometry: shapely.Geometry, max_edge_km: float) -> tuple[FloatArray, NDArray[np.intp]]:
+def _vertices(
+    geometry: shapely.Geometry, max_edge_km: float
+) -> tuple[FloatArray, NDArray[np.intp]]:
     coords, path_id = boundary_paths(geometry)
     return densify_paths(coords, path_id, max_edge_km)
 

@@ -60,7 +60,9 @@ def _geometry(obj: Any, where: str) -> shapely.Geometry:
                 f"latitude in [-90, 90]){hint}"
             )
     if geom.is_empty:
-        raise InvalidGeometryError(f"{where}: the {geom.geom_type} is empty; give at least one coordinate")
+        raise InvalidGeometryError(
+            f"{where}: the {geom.geom_type} is empty; give at least one coordinate"
+        )
     if not geom.is_valid:
         reason = shapely.is_valid_reason(geom)
         warnings.warn(
@@ -72,7 +74,9 @@ def _geometry(obj: Any, where: str) -> shapely.Geometry:
     return geom
 
 
-def read_features(text: str, origin: str = "<input>") -> list[tuple[shapely.Geometry, dict[str, Any]]]:
+def read_features(
+    text: str, origin: str = "<input>"
+) -> list[tuple[shapely.Geometry, dict[str, Any]]]:
     """Parse a GeoJSON geometry, Feature or FeatureCollection into (geometry, properties) pairs.
 
     Raises
@@ -136,7 +140,14 @@ def _feature(obj: Any, where: str) -> tuple[shapely.Geometry, dict[str, Any]]:
 
 
 def _round(geom: shapely.Geometry) -> dict[str, Any]:
+    """Coordinates at 7 decimals. Rounding vertex by vertex can make a polygon invalid
+    (a ring touching itself, a sliver collapsing); those are snapped to the grid with
+    GEOS instead, which keeps them valid, and re-oriented for RFC 7946."""
     rounded = shapely.transform(geom, lambda xy: np.round(xy, COORDINATE_DECIMALS))
+    if geom.geom_type in ("Polygon", "MultiPolygon", "GeometryCollection") and not rounded.is_valid:
+        snapped = shapely.set_precision(geom, 10.0**-COORDINATE_DECIMALS)
+        snapped = shapely.orient_polygons(snapped, exterior_cw=False)
+        rounded = shapely.transform(snapped, lambda xy: np.round(xy, COORDINATE_DECIMALS))
     return dict(mapping(rounded))
 
 

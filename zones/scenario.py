@@ -242,14 +242,18 @@ class Scenario:
         """A copy with one parameter set, e.g. ``with_param("exercise_restraint.width_km", 80)``."""
         table, _, key = dotted.partition(".")
         if table not in ZONE_TABLES or not key:
-            raise ScenarioError(f"unknown parameter {dotted!r}; write TABLE.KEY, e.g. exercise_restraint.width_km")
+            raise ScenarioError(
+                f"unknown parameter {dotted!r}; write TABLE.KEY, e.g. exercise_restraint.width_km"
+            )
         current = getattr(self, table)
         names = {f.name for f in dataclasses.fields(current)}
         if key not in names:
             raise ScenarioError(_unknown(f"[{table}]", key, names))
         raw = {f.name: getattr(current, f.name) for f in dataclasses.fields(current)}
         raw[key] = value
-        return dataclasses.replace(self, **{table: _build_table(table, raw, _Where(self.source, ""))})
+        return dataclasses.replace(
+            self, **{table: _build_table(table, raw, _Where(self.source, ""))}
+        )
 
 
 # --- reading and checking ---------------------------------------------------------------------
@@ -314,7 +318,9 @@ def _range_km(value: str | float) -> float:
     )
 
 
-def _check_distance(value: Any, what: str, where: _Where, table: str, key: str, *, allow_zero: bool) -> float:
+def _check_distance(
+    value: Any, what: str, where: _Where, table: str, key: str, *, allow_zero: bool
+) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise where.error(table, key, f"{what} must be a number of km, not {value!r}")
     v = float(value)
@@ -322,7 +328,9 @@ def _check_distance(value: Any, what: str, where: _Where, table: str, key: str, 
         raise where.error(table, key, f"{what} {value!r} must be a positive number of km")
     if v > MAX_DISTANCE_KM:
         raise where.error(
-            table, key, f"{what} {value!r} km exceeds {MAX_DISTANCE_KM:,.0f} km (half the Earth's circumference)"
+            table,
+            key,
+            f"{what} {value!r} km exceeds {MAX_DISTANCE_KM:,.0f} km (half the Earth's circumference)",
         )
     return v
 
@@ -343,7 +351,9 @@ def _build_table(table: str, raw: Mapping[str, Any], where: _Where) -> Any:
             if value is None and f.default is None:
                 values[key] = None
                 continue
-            values[key] = _check_distance(value, key, where, table, key, allow_zero=key == "platform_radius_km")
+            values[key] = _check_distance(
+                value, key, where, table, key, allow_zero=key == "platform_radius_km"
+            )
         elif key in ("range", "weapon"):
             try:
                 km = _range_km(value)
@@ -353,19 +363,25 @@ def _build_table(table: str, raw: Mapping[str, Any], where: _Where) -> Any:
             values[key] = value
         elif key == "overrides":
             if not isinstance(value, Mapping):
-                raise where.error(table, key, 'must be a table such as { FIN = 30, "RUS-POL" = 100 }')
+                raise where.error(
+                    table, key, 'must be a table such as { FIN = 30, "RUS-POL" = 100 }'
+                )
             checked: dict[str, float] = {}
             for name, width in value.items():
                 norm = name.strip().upper()
                 if norm in checked:
-                    raise where.error(table, key, f"{name!r} is given twice; keep one width per border")
-                checked[norm] = _check_distance(width, f"override {name!r}", where, table, key, allow_zero=True)
+                    raise where.error(
+                        table, key, f"{name!r} is given twice; keep one width per border"
+                    )
+                checked[norm] = _check_distance(
+                    width, f"override {name!r}", where, table, key, allow_zero=True
+                )
             values[key] = checked
         elif key == "drafts":
             items = _string_list(value, where, table, key)
             bad = [d for d in items if d not in ("US", "NATO")]
             if bad:
-                raise where.error(table, key, f"unknown draft {bad[0]!r}; use \"US\" and/or \"NATO\"")
+                raise where.error(table, key, f'unknown draft {bad[0]!r}; use "US" and/or "NATO"')
             values[key] = items
         else:
             items = _string_list(value, where, table, key)
@@ -393,21 +409,27 @@ def _check_names(key: str, items: tuple[str, ...], where: _Where, table: str) ->
         if name not in known:
             close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.5)
             hint = f"did you mean {close[0]!r}? " if close else ""
-            raise where.error(table, key, f"unknown {key[:-1]} {name!r}; {hint}known: {', '.join(sorted(known))}")
+            raise where.error(
+                table, key, f"unknown {key[:-1]} {name!r}; {hint}known: {', '.join(sorted(known))}"
+            )
 
 
 def _string_list(value: Any, where: _Where, table: str | None, key: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        raise where.error(table, key, f'must be a list of names, e.g. ["Estonia", "LVA"], not {value!r}')
+        raise where.error(
+            table, key, f'must be a list of names, e.g. ["Estonia", "LVA"], not {value!r}'
+        )
     return tuple(v.strip() for v in value)
 
 
 _TOP_KEYS = {"title", "as_of", "worldview", "sides", *ZONE_TABLES}
 
 
-def scenario_from_dict(doc: Mapping[str, Any], *, source: str = "<dict>", text: str = "") -> Scenario:
+def scenario_from_dict(
+    doc: Mapping[str, Any], *, source: str = "<dict>", text: str = ""
+) -> Scenario:
     """Check a parsed TOML document and build the :class:`Scenario`."""
     from zones.alliances import parse_date
     from zones.errors import InvalidDateError
@@ -417,7 +439,9 @@ def scenario_from_dict(doc: Mapping[str, Any], *, source: str = "<dict>", text: 
         if key not in _TOP_KEYS:
             is_table = isinstance(doc[key], Mapping)
             raise where.error(
-                key if is_table else None, None if is_table else key, _unknown("the scenario", key, _TOP_KEYS)
+                key if is_table else None,
+                None if is_table else key,
+                _unknown("the scenario", key, _TOP_KEYS),
             )
     kwargs: dict[str, Any] = {"source": source}
     if "title" in doc:
@@ -434,11 +458,17 @@ def scenario_from_dict(doc: Mapping[str, Any], *, source: str = "<dict>", text: 
             except InvalidDateError as err:
                 raise where.error(None, "as_of", f'{err}; or write "today"') from None
             if day > dt.date.today():
-                raise where.error(None, "as_of", f"{day.isoformat()} is in the future; membership is known up to today")
+                raise where.error(
+                    None,
+                    "as_of",
+                    f"{day.isoformat()} is in the future; membership is known up to today",
+                )
             kwargs["as_of"] = day
     if "worldview" in doc:
         if doc["worldview"] not in ("un", "ru"):
-            raise where.error(None, "worldview", f'{doc["worldview"]!r} is not a worldview; use "un" or "ru"')
+            raise where.error(
+                None, "worldview", f'{doc["worldview"]!r} is not a worldview; use "un" or "ru"'
+            )
         kwargs["worldview"] = doc["worldview"]
     if "sides" in doc:
         raw = doc["sides"]
@@ -477,10 +507,18 @@ def _check_sides(scenario: Scenario, where: _Where) -> None:
         except ZonesError as err:
             raise where.error("sides", key, str(err)) from None
         if not resolved[key]:
-            raise where.error("sides", key, f"resolves to no state on {scenario.as_of}; name a state or an alliance that existed then")
+            raise where.error(
+                "sides",
+                key,
+                f"resolves to no state on {scenario.as_of}; name a state or an alliance that existed then",
+            )
     both = resolved["russia"] & resolved["nato"]
     if both:
-        raise where.error("sides", "nato", f"{', '.join(sorted(both))} on both sides; a state can be on one side only")
+        raise where.error(
+            "sides",
+            "nato",
+            f"{', '.join(sorted(both))} on both sides; a state can be on one side only",
+        )
 
 
 # --- presets --------------------------------------------------------------------------------
@@ -492,7 +530,9 @@ def _presets_dir() -> Any:
 
 def preset_names() -> list[str]:
     """The names of the bundled scenarios (``zones scenarios``)."""
-    return sorted(p.name.removesuffix(".toml") for p in _presets_dir().iterdir() if p.name.endswith(".toml"))
+    return sorted(
+        p.name.removesuffix(".toml") for p in _presets_dir().iterdir() if p.name.endswith(".toml")
+    )
 
 
 def preset_text(name: str) -> str:
@@ -501,7 +541,9 @@ def preset_text(name: str) -> str:
     if name not in names:
         close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
         hint = f"did you mean {close[0]!r}? " if close else ""
-        raise ScenarioError(f"unknown scenario {name!r}; {hint}bundled: {', '.join(names)}, or give a .toml path")
+        raise ScenarioError(
+            f"unknown scenario {name!r}; {hint}bundled: {', '.join(names)}, or give a .toml path"
+        )
     return (_presets_dir() / f"{name}.toml").read_text(encoding="utf-8")
 
 
@@ -523,7 +565,9 @@ def load_scenario(path_or_preset: str | Path | Scenario = "draft-2021") -> Scena
         try:
             text = p.read_text(encoding="utf-8")
         except FileNotFoundError:
-            raise ScenarioError(f"no such scenario file: {str(p)!r}; check the path, or use a preset: {', '.join(preset_names())}") from None
+            raise ScenarioError(
+                f"no such scenario file: {str(p)!r}; check the path, or use a preset: {', '.join(preset_names())}"
+            ) from None
         except (OSError, UnicodeDecodeError) as err:
             raise ScenarioError(f"cannot read scenario {str(p)!r}: {err}") from None
         source = str(p)
@@ -535,5 +579,7 @@ def load_scenario(path_or_preset: str | Path | Scenario = "draft-2021") -> Scena
     except tomllib.TOMLDecodeError as err:
         m = re.search(r"line (\d+)", str(err))
         where = f"{source}:{m.group(1)}" if m else source
-        raise ScenarioError(f"{where}: TOML syntax error: {err}; fix the syntax (see zones scenarios show draft-2021)") from None
+        raise ScenarioError(
+            f"{where}: TOML syntax error: {err}; fix the syntax (see zones scenarios show draft-2021)"
+        ) from None
     return scenario_from_dict(doc, source=source, text=text)

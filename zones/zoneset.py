@@ -30,7 +30,17 @@ if TYPE_CHECKING:
 
 __all__ = ["ZoneSet"]
 
-COLUMNS = ["zone", "article", "party", "title", "summary", "kind", "parameters", "area_km2", "geometry"]
+COLUMNS = [
+    "zone",
+    "article",
+    "party",
+    "title",
+    "summary",
+    "kind",
+    "parameters",
+    "area_km2",
+    "geometry",
+]
 
 
 def _rfc7946(geom: shapely.Geometry) -> shapely.Geometry:
@@ -54,11 +64,14 @@ class ZoneSet:
 
     gdf: gpd.GeoDataFrame
     scenario: Scenario
-    borders: gpd.GeoDataFrame = field(default_factory=lambda: gpd.GeoDataFrame(geometry=[], crs="EPSG:4326"))
+    borders: gpd.GeoDataFrame = field(
+        default_factory=lambda: gpd.GeoDataFrame(geometry=[], crs="EPSG:4326")
+    )
 
     @classmethod
-    def from_parts(cls, parts: Iterable[ZonePart], scenario: Scenario,
-                   borders: gpd.GeoDataFrame | None = None) -> ZoneSet:
+    def from_parts(
+        cls, parts: Iterable[ZonePart], scenario: Scenario, borders: gpd.GeoDataFrame | None = None
+    ) -> ZoneSet:
         rows = []
         for p in parts:
             geom = _rfc7946(p.geometry)
@@ -141,6 +154,33 @@ class ZoneSet:
 
         return write_json_atomic(path, self.to_geojson_dict())
 
+    def to_file(self, path: str | os.PathLike[str], driver: str | None = None) -> Path:
+        """Write the zones with GDAL (pyogrio), atomically, at full precision; returns the path.
+
+        ``driver`` is ``"geojson"``, ``"gpkg"``, ``"kml"`` or ``"fgb"`` (or the GDAL name);
+        by default it follows the suffix. One feature per zone part with the columns of
+        :meth:`to_geojson_dict`. GeoJSON is written by :meth:`to_geojson` (RFC 7946, the
+        zones' own antimeridian split kept as it is); the other formats by GDAL.
+
+        Examples
+        --------
+        >>> zs.to_file("zones.gpkg")                      # doctest: +SKIP
+        >>> zs.to_file("zones.kml")                       # doctest: +SKIP
+        """
+        from zones.export import driver_for, write_features
+
+        if driver_for(path, driver) == "GeoJSON":
+            return self.to_geojson(path)
+        rows = [
+            {"zone": r.zone, "article": r.article, "party": str(r.party), "title": r.title,
+             "summary": r.summary, "kind": r.kind, **_flat(r.parameters), "area_km2": r.area_km2}
+            for r in self.gdf.itertuples()
+        ]  # fmt: skip
+        table = gpd.GeoDataFrame(
+            pd.DataFrame(rows), geometry=list(self.gdf.geometry), crs="EPSG:4326"
+        )
+        return write_features(table, path, driver, metadata=self.metadata())
+
     def stats(self, *, cities: bool = True) -> pd.DataFrame:
         """Per zone part and per country: area inside (km2, geodesic), the share of the
         country's area, and (with ``cities``) the cities of 15,000+ people inside and their
@@ -170,12 +210,27 @@ class ZoneSet:
                        "share": round(area / country_area[c.iso_a3], 4)}  # fmt: skip
                 if city_table is not None:
                     local = city_table[city_table.iso_a3 == c.iso_a3]
-                    hit = local[shapely.contains_xy(inside, local.geometry.x.values, local.geometry.y.values)]
+                    hit = local[
+                        shapely.contains_xy(
+                            inside, local.geometry.x.values, local.geometry.y.values
+                        )
+                    ]
                     rec["cities"] = len(hit)
                     rec["city_population"] = int(hit.population.sum())
-                    rec["largest_cities"] = "; ".join(hit.sort_values("population", ascending=False).name.head(5))
+                    rec["largest_cities"] = "; ".join(
+                        hit.sort_values("population", ascending=False).name.head(5)
+                    )
                 out.append(rec)
         return pd.DataFrame(out)
+
+    def check(self, places: Any, *, zones: Iterable[str] | None = None) -> pd.DataFrame:
+        """Each place against each zone: inside or not and the geodesic distance (km) to the
+        zone's edge, negative inside. ``places`` is a GeoDataFrame of points with a
+        ``name``, or a CSV (name,lat,lon) / vector file path; see
+        :func:`zones.analysis.check_places`."""
+        from zones.analysis.check import check_places
+
+        return check_places(self, places, zones=zones)
 
     # --- maps ----------------------------------------------------------------------------
 
@@ -201,4 +256,3 @@ def _flat(params: Mapping[str, Any]) -> dict[str, Any]:
         else:
             out[k] = v
     return out
-

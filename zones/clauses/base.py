@@ -125,7 +125,9 @@ class BuildContext:
 
         key = (tuple(sorted(set(codes))), float(distance_km))
         if key not in self._buffers:
-            self.progress(f"buffering {'+'.join(key[0][:4])}{'...' if len(key[0]) > 4 else ''} by {distance_km:,.0f} km")
+            self.progress(
+                f"buffering {'+'.join(key[0][:4])}{'...' if len(key[0]) > 4 else ''} by {distance_km:,.0f} km"
+            )
             self._buffers[key] = geodesic_buffer(self.territory(key[0]), distance_km)
         return self._buffers[key]
 
@@ -146,7 +148,9 @@ class BuildContext:
                 others = self.territory(set(self.countries.iso_a3) - set(missing))
                 for code in missing:
                     land = self.territory([code])
-                    parts.append(shapely.difference(geodesic_buffer(land, TERRITORIAL_SEA_KM), others))
+                    parts.append(
+                        shapely.difference(geodesic_buffer(land, TERRITORIAL_SEA_KM), others)
+                    )
             self._waters[key] = shapely.union_all(parts) if parts else shapely.Polygon()
         return self._waters[key]
 

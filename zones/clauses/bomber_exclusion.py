@@ -22,13 +22,25 @@ def build(ctx: BuildContext) -> list[ZonePart]:
     parts = []
     for own, other in (("USA", "RUS"), ("RUS", "USA")):
         national = shapely.union_all(
-            [ctx.territory([own]), ctx.territorial_sea([own]), ctx.territory([other]), ctx.territorial_sea([other])]
+            [
+                ctx.territory([own]),
+                ctx.territorial_sea([own]),
+                ctx.territory([other]),
+                ctx.territorial_sea([other]),
+            ]
         )
         area = shapely.difference(ctx.buffer([other], reach), national)
         name, other_name = ctx.names([own, other])
         parts.append(
-            ZonePart(ZONE, art.label, own, TITLE,
-                     f"{name}: no heavy bombers or surface warships outside its airspace and territorial "
-                     f"waters within {reach:,.0f} km of {other_name}", params, area)
+            ZonePart(
+                ZONE,
+                art.label,
+                own,
+                TITLE,
+                f"{name}: no heavy bombers or surface warships outside its airspace and territorial "
+                f"waters within {reach:,.0f} km of {other_name}",
+                params,
+                area,
+            )
         )
     return parts

@@ -28,7 +28,9 @@ def build(ctx: BuildContext) -> list[ZonePart]:
 
     p = ctx.scenario.exercise_restraint
     art = article("NATO", 7)
-    pairs = border_pairs(ctx.russia_side, ctx.nato_side, ctx.scenario.as_of, worldview=ctx.scenario.worldview)
+    pairs = border_pairs(
+        ctx.russia_side, ctx.nato_side, ctx.scenario.as_of, worldview=ctx.scenario.worldview
+    )
     sides = {"russia": ctx.russia_side, "nato": ctx.nato_side}
     clip = {}
     for side, codes in sides.items():
@@ -42,7 +44,9 @@ def build(ctx: BuildContext) -> list[ZonePart]:
             width = _width(ctx, row.iso_a, row.iso_b, side)
             if width <= 0:
                 continue
-            ctx.progress(f"exercise zone: {state} side of the {row.iso_a}-{row.iso_b} border, {width:g} km")
+            ctx.progress(
+                f"exercise zone: {state} side of the {row.iso_a}-{row.iso_b} border, {width:g} km"
+            )
             band = shapely.intersection(geodesic_buffer(row.geometry, width), clip[side])
             if band.is_empty:
                 continue

@@ -20,7 +20,9 @@ def build(ctx: BuildContext) -> list[ZonePart]:
         if name not in known:
             from zones.errors import ScenarioError
 
-            raise ScenarioError(f"[high_seas.seas] unknown sea {name!r}; bundled seas: {', '.join(known)}")
+            raise ScenarioError(
+                f"[high_seas.seas] unknown sea {name!r}; bundled seas: {', '.join(known)}"
+            )
         sea = table[table.name == name].geometry.iloc[0]
         # coastal states: those whose land touches the sea (the sea is land-subtracted, so
         # a coast shares the sea's boundary; a hair of tolerance absorbs rounding)
@@ -30,8 +32,14 @@ def build(ctx: BuildContext) -> list[ZonePart]:
         waters = ctx.territorial_sea(list(candidates.iso_a3[touch]))
         high = shapely.difference(sea, waters)
         parts.append(
-            ZonePart("high_seas", article("NATO", 3).label, "all parties", f"High seas: {name}",
-                     f"{name} outside the territorial seas: incident prevention on and over the high seas",
-                     {"sea": name, "territorial_sea_nm": 12}, high)
+            ZonePart(
+                "high_seas",
+                article("NATO", 3).label,
+                "all parties",
+                f"High seas: {name}",
+                f"{name} outside the territorial seas: incident prevention on and over the high seas",
+                {"sea": name, "territorial_sea_nm": 12},
+                high,
+            )
         )
     return parts

@@ -27,14 +27,29 @@ def build(ctx: BuildContext) -> list[ZonePart]:
             name, other_name = ctx.names([own, other])
             if not inside.is_empty:
                 parts.append(
-                    ZonePart(ZONE, art.label, own, TITLE,
-                             f"{name}: no ground-launched missiles of {r:,.0f} km range on its territory "
-                             f"within {r:,.0f} km of {other_name}", params, inside)
+                    ZonePart(
+                        ZONE,
+                        art.label,
+                        own,
+                        TITLE,
+                        f"{name}: no ground-launched missiles of {r:,.0f} km range on its territory "
+                        f"within {r:,.0f} km of {other_name}",
+                        params,
+                        inside,
+                    )
                 )
             parts.append(
-                ZonePart(ZONE, art.label, own, f"{TITLE} (abroad)",
-                         f"{name}: no ground-launched intermediate- or shorter-range missiles outside "
-                         "its national territory", params, ctx.elsewhere([own]), kind="elsewhere")
+                ZonePart(
+                    ZONE,
+                    art.label,
+                    own,
+                    f"{TITLE} (abroad)",
+                    f"{name}: no ground-launched intermediate- or shorter-range missiles outside "
+                    "its national territory",
+                    params,
+                    ctx.elsewhere([own]),
+                    kind="elsewhere",
+                )
             )
     if "NATO" in p.drafts:
         art = article("NATO", 5)
@@ -45,8 +60,15 @@ def build(ctx: BuildContext) -> list[ZonePart]:
         for own_side, other_side, label, other_label in sides:
             area = shapely.difference(ctx.buffer(other_side, r), ctx.territory(other_side))
             parts.append(
-                ZonePart(ZONE, art.label, label, TITLE,
-                         f"{label}: no land-based missiles of {r:,.0f} km range where they can reach "
-                         f"{other_label}", {**params, "side_states": len(own_side)}, area)
+                ZonePart(
+                    ZONE,
+                    art.label,
+                    label,
+                    TITLE,
+                    f"{label}: no land-based missiles of {r:,.0f} km range where they can reach "
+                    f"{other_label}",
+                    {**params, "side_states": len(own_side)},
+                    area,
+                )
             )
     return parts

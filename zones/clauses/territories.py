@@ -21,10 +21,25 @@ def _sovereign_codes(ctx: BuildContext) -> dict[str, str]:
     return {r.iso_a3: by_name.get(r.sovereign, r.iso_a3) for r in ctx.countries.itertuples()}
 
 
-def _territory_part(ctx: BuildContext, zone: str, art: str, party: str, title: str, summary: str,
-                    codes: list[str], params: dict[str, object]) -> ZonePart:
-    return ZonePart(zone, art, party, title, summary, {**params, "states": " ".join(sorted(codes))},
-                    ctx.territory(codes))
+def _territory_part(
+    ctx: BuildContext,
+    zone: str,
+    art: str,
+    party: str,
+    title: str,
+    summary: str,
+    codes: list[str],
+    params: dict[str, object],
+) -> ZonePart:
+    return ZonePart(
+        zone,
+        art,
+        party,
+        title,
+        summary,
+        {**params, "states": " ".join(sorted(codes))},
+        ctx.territory(codes),
+    )
 
 
 def no_new_deployments(ctx: BuildContext) -> list[ZonePart]:
@@ -34,12 +49,23 @@ def no_new_deployments(ctx: BuildContext) -> list[ZonePart]:
     bound = set(members("NATO-1997", ctx.scenario.as_of)) | {"RUS"}
     sovereign = _sovereign_codes(ctx)
     europe = set(ctx.countries[ctx.countries.continent == "Europe"].iso_a3)
-    codes = sorted((europe - {c for c in europe if sovereign.get(c, c) in bound} | _codes(p.include)) - _codes(p.exclude))
-    return [_territory_part(ctx, "no_new_deployments", article("NATO", 4).label, "Russia and NATO-1997",
-                            "No new deployments",
-                            "Russia and the 16 NATO members of 27 May 1997: no forces or weapons beyond those "
-                            "of 27 May 1997 on the territory of the other European states",
-                            codes, {"reference_date": "1997-05-27"})]
+    codes = sorted(
+        (europe - {c for c in europe if sovereign.get(c, c) in bound} | _codes(p.include))
+        - _codes(p.exclude)
+    )
+    return [
+        _territory_part(
+            ctx,
+            "no_new_deployments",
+            article("NATO", 4).label,
+            "Russia and NATO-1997",
+            "No new deployments",
+            "Russia and the 16 NATO members of 27 May 1997: no forces or weapons beyond those "
+            "of 27 May 1997 on the territory of the other European states",
+            codes,
+            {"reference_date": "1997-05-27"},
+        )
+    ]
 
 
 def no_nato_activity(ctx: BuildContext) -> list[ZonePart]:
@@ -48,27 +74,53 @@ def no_nato_activity(ctx: BuildContext) -> list[ZonePart]:
     p = ctx.scenario.no_nato_activity
     region = set(ctx.countries[ctx.countries.subregion.isin(p.subregions)].iso_a3)
     codes = sorted((region | _codes(p.states)) - _codes(p.exclude) - set(ctx.nato_side))
-    return [_territory_part(ctx, "no_nato_activity", article("NATO", 7).label, "NATO", "No NATO military activity",
-                            "NATO members: no military activity on the territory of these states",
-                            codes, {"subregions": ", ".join(p.subregions)})]
+    return [
+        _territory_part(
+            ctx,
+            "no_nato_activity",
+            article("NATO", 7).label,
+            "NATO",
+            "No NATO military activity",
+            "NATO members: no military activity on the territory of these states",
+            codes,
+            {"subregions": ", ".join(p.subregions)},
+        )
+    ]
 
 
 def no_us_bases(ctx: BuildContext) -> list[ZonePart]:
     """US Art. 4: former Soviet republics other than Russia that are not NATO members."""
     day = ctx.scenario.as_of
     codes = sorted(set(members("former USSR", day)) - {"RUS"} - set(members("NATO", day)))
-    return [_territory_part(ctx, "no_us_bases", article("US", 4).label, "USA", "No US bases or military cooperation",
-                            "USA: no military bases, use of infrastructure or bilateral military cooperation "
-                            "in these former Soviet republics", codes, {})]
+    return [
+        _territory_part(
+            ctx,
+            "no_us_bases",
+            article("US", 4).label,
+            "USA",
+            "No US bases or military cooperation",
+            "USA: no military bases, use of infrastructure or bilateral military cooperation "
+            "in these former Soviet republics",
+            codes,
+            {},
+        )
+    ]
 
 
 def nuclear_at_home(ctx: BuildContext) -> list[ZonePart]:
     """US Art. 7: for each party, everything outside its national territory."""
     art = article("US", 7).label
     return [
-        ZonePart("nuclear_at_home", art, own, "Nuclear weapons at home only",
-                 f"{ctx.names([own])[0]}: no nuclear weapons outside its national territory", {},
-                 ctx.elsewhere([own]), kind="elsewhere")
+        ZonePart(
+            "nuclear_at_home",
+            art,
+            own,
+            "Nuclear weapons at home only",
+            f"{ctx.names([own])[0]}: no nuclear weapons outside its national territory",
+            {},
+            ctx.elsewhere([own]),
+            kind="elsewhere",
+        )
         for own in ("USA", "RUS")
     ]
 
