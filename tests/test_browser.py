@@ -4,7 +4,8 @@ No browser is downloaded: the test uses /usr/bin/chromium (``apt-get install chr
 ``.ci/run`` installs it) and is skipped only when it is absent. The page must work with
 no network: the only requests allowed to leave the file are basemap tiles, which are
 aborted here, and any JavaScript error or console error other than a failed tile fails
-the test.
+the test. The browser (``browser_context``) is in ``conftest.py``, shared with
+``test_xss.py``: Playwright runs one browser session per process.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,10 +20,6 @@ import pytest
 import zones
 
 CHROMIUM = Path(os.environ.get("ZONES_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 TILES = re.compile(r"^https://tile\.openstreetmap\.org/")
 MAP_BYTES_MAX = 5_000_000
 
@@ -43,23 +39,6 @@ def default_map(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = out / "map.html"
     zs.to_map().save(str(path))
     return path
-
-
-@pytest.fixture(scope="session")
-def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=str(CHROMIUM),
-            args=CHROMIUM_ARGS,
-            headless=True,
-            viewport={"width": 1400, "height": 900},
-        )
-        try:
-            yield context
-        finally:
-            context.close()
 
 
 def test_default_map_is_small(default_map: Path) -> None:

@@ -307,6 +307,11 @@ def buffer(source: str, distance_km: float, output: Path | None) -> None:
 )
 @click.option("--no-map", is_flag=True, help="Skip the HTML map.")
 @click.option(
+    "--force",
+    is_flag=True,
+    help="Overwrite output files that zones did not write (not in DIR/manifest.json).",
+)
+@click.option(
     "-f",
     "--format",
     "formats",
@@ -315,12 +320,17 @@ def buffer(source: str, distance_km: float, output: Path | None) -> None:
     help="Comma-separated zone file formats: geojson, gpkg, kml, fgb (DIR/zones.<format>).",
 )
 @_fail_cleanly
-def build_(scenario: str, outdir: Path, no_map: bool, formats: str) -> None:
+def build_(scenario: str, outdir: Path, no_map: bool, force: bool, formats: str) -> None:
     """Build every zone of SCENARIO (a preset name or a .toml file; default draft-2021).
 
     Writes DIR/map.html, DIR/zones.geojson (RFC 7946), DIR/stats.csv and
     DIR/manifest.json, and prints a summary table. Progress goes to stderr on a
     terminal (silence it with -q).
+
+    Every file is written to a temporary file first and all are renamed into place at
+    the end: an error or Ctrl-C leaves the previous files as they were. Other files in
+    DIR are never touched; a file of the same name that zones did not write (one not
+    listed in DIR/manifest.json) is only overwritten with --force.
 
     \b
     Examples:
@@ -332,7 +342,9 @@ def build_(scenario: str, outdir: Path, no_map: bool, formats: str) -> None:
     import hashlib
 
     from zones.builder import build
-    from zones.export import atomic_path, write_json_atomic, write_text_atomic
+    from zones.errors import OutputExistsError
+    from zones.export import MANIFEST, atomic_paths, foreign_files, manifest_files
+    from zones.scenario import load_scenario
 
     show = sys.stderr.isatty() and logging.getLogger().level <= logging.WARNING
 
@@ -349,26 +361,52 @@ def build_(scenario: str, outdir: Path, no_map: bool, formats: str) -> None:
         raise UnknownFormatError(
             f"unknown --format {formats!r}; use a comma-separated list of {', '.join(FORMATS)}"
         )
-    zs = build(scenario, progress=progress)
-    outdir.mkdir(parents=True, exist_ok=True)
-    written = [zs.to_file(outdir / f"zones{FORMATS[f].suffix}", f) for f in dict.fromkeys(wanted)]
-    progress("computing stats per country")
-    stats = zs.stats()
-    written.append(
-        write_text_atomic(outdir / "stats.csv", stats.to_csv(index=False, lineterminator="\n"))
+    s = load_scenario(scenario)  # a bad scenario is reported before anything else
+    formats_out = {f: f"zones{FORMATS[f].suffix}" for f in dict.fromkeys(wanted)}
+    names = [*formats_out.values(), "stats.csv", *([] if no_map else ["map.html"])]
+    for name in [MANIFEST, *names]:
+        if (outdir / name).is_dir():
+            raise OutputExistsError(f"{outdir / name} is a directory; choose another -o directory")
+    if not force:
+        foreign = foreign_files(outdir, [MANIFEST, *names])
+        if foreign:
+            why = (
+                "is not a manifest written by zones"
+                if foreign[0].name == MANIFEST
+                else f"was not written by zones (not in {outdir / MANIFEST})"
+            )
+            raise OutputExistsError(
+                f"{foreign[0]} exists and {why}; use --force to overwrite it, "
+                "or choose another -o directory"
+            )
+    zs = build(s, progress=progress)
+    written = [outdir / name for name in names]
+    # files of an earlier build that this one does not rewrite (map.html after --no-map)
+    # stay, and stay known as zones' own
+    older = sorted(
+        n
+        for n in manifest_files(outdir) or ()
+        if n not in names and n != MANIFEST and "/" not in n and (outdir / n).is_file()
     )
-    if not no_map:
-        progress("drawing the map")
-        m = zs.to_map()
-        with atomic_path(outdir / "map.html") as tmp:
-            m.save(str(tmp))
-        written.append(outdir / "map.html")
-    manifest = {
-        **zs.metadata(),
-        "scenario_sha256": hashlib.sha256(repr(zs.scenario).encode()).hexdigest(),
-        "files": sorted(p.name for p in written),
-    }
-    write_json_atomic(outdir / "manifest.json", manifest)
+    # everything goes to temporary files, renamed into place together at the end
+    with atomic_paths([outdir / MANIFEST, *written]) as (manifest_tmp, *tmps):
+        tmp = dict(zip(names, tmps, strict=True))
+        for fmt, name in formats_out.items():
+            zs.to_file(tmp[name], fmt)
+        progress("computing stats per country")
+        stats = zs.stats()
+        tmp["stats.csv"].write_text(stats.to_csv(index=False, lineterminator="\n"), "utf-8")
+        if not no_map:
+            progress("drawing the map")
+            zs.to_map().save(str(tmp["map.html"]))
+        manifest = {
+            **zs.metadata(),
+            "scenario_sha256": hashlib.sha256(repr(zs.scenario).encode()).hexdigest(),
+            "files": sorted(names),
+            **({"older_files": older} if older else {}),
+        }
+        text = json.dumps(manifest, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        manifest_tmp.write_text(text + "\n", encoding="utf-8")
     table = zs.summary()
     width = max(len(z) for z in table.zone) if len(table) else 10
     click.echo(

@@ -68,5 +68,10 @@ class InputTooLargeError(ZonesError, ValueError):
     """Input beyond the documented limits (vertex count), refused before any work starts."""
 
 
+class OutputExistsError(ZonesError, FileExistsError):
+    """An output file that exists and that zones did not write (``zones build --force``
+    overwrites it)."""
+
+
 class ZonesWarning(UserWarning):
     """Something zones repaired or assumed on the way (a self-intersecting polygon made valid)."""

@@ -1,8 +1,12 @@
 """Writing files safely: every output is written beside its target and renamed into place.
 
 A failure or an interrupt mid-write leaves the previous file untouched and no
-temporary file behind. :func:`write_features` writes a GeoDataFrame through GDAL
-(pyogrio) as GeoJSON, GeoPackage, KML or FlatGeobuf, at full precision.
+temporary file behind. :func:`atomic_paths` does the same for several files written
+as one output (``zones build``): all are written first, then all renamed.
+An output directory records the files zones wrote there in ``manifest.json``;
+:func:`foreign_files` finds the others, which ``zones build`` keeps unless ``--force``.
+:func:`write_features` writes a GeoDataFrame through GDAL (pyogrio) as GeoJSON,
+GeoPackage, KML or FlatGeobuf, at full precision.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
@@ -22,9 +26,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FORMATS",
+    "MANIFEST",
     "UnknownFormatError",
     "atomic_path",
+    "atomic_paths",
     "driver_for",
+    "foreign_files",
+    "manifest_files",
     "write_features",
     "write_json_atomic",
     "write_text_atomic",
@@ -154,6 +162,72 @@ def atomic_path(target: str | os.PathLike[str], *, keep_suffix: bool = False) ->
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def atomic_paths(
+    targets: Iterable[str | os.PathLike[str]], *, keep_suffix: bool = True
+) -> Iterator[list[Path]]:
+    """:func:`atomic_path` for several files: yield one temporary path per target, in order.
+
+    Every target is renamed into place only after the whole block has run, so a failure
+    or an interrupt while any of them is written leaves every previous file untouched
+    and no temporary file behind. The renames run last, in reverse order (put the file
+    that indexes the others, such as a manifest, first). ``keep_suffix`` is on by
+    default: GDAL goes by the suffix.
+    """
+    with contextlib.ExitStack() as stack:
+        yield [stack.enter_context(atomic_path(t, keep_suffix=keep_suffix)) for t in targets]
+
+
+#: The file in an output directory that lists the files zones wrote there: ``files`` (the
+#: outputs of the last build) and ``older_files`` (left by an earlier build, not rewritten).
+MANIFEST = "manifest.json"
+
+
+def manifest_files(directory: str | os.PathLike[str]) -> set[str] | None:
+    """The names of the files zones wrote in ``directory`` (``files`` and ``older_files`` of
+    its manifest), or None when it has no manifest written by zones.
+
+    Examples
+    --------
+    >>> manifest_files("no/such/dir") is None
+    True
+    """
+    try:
+        doc = json.loads((Path(directory) / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(doc, dict) or "zones_version" not in doc:
+        return None
+    names = [
+        n
+        for key in ("files", "older_files")
+        if isinstance(doc.get(key), list)
+        for n in doc[key]
+        if isinstance(n, str)
+    ]
+    return set(names) if isinstance(doc.get("files"), list) else None
+
+
+def foreign_files(directory: str | os.PathLike[str], names: Iterable[str]) -> list[Path]:
+    """The files among ``names`` that exist in ``directory`` and that zones did not write
+    there: those not listed in its ``manifest.json`` (see :func:`manifest_files`). The
+    manifest itself counts as zones' own when zones wrote it.
+
+    Examples
+    --------
+    >>> foreign_files("no/such/dir", ["map.html"])
+    []
+    """
+    directory = Path(directory)
+    own = manifest_files(directory)
+    own = set() if own is None else own | {MANIFEST}
+    return [
+        directory / n
+        for n in names
+        if n not in own and ((directory / n).exists() or (directory / n).is_symlink())
+    ]
 
 
 def write_text_atomic(target: str | os.PathLike[str], text: str) -> Path:

@@ -43,7 +43,8 @@ def _geometry(obj: Any, where: str) -> shapely.Geometry:
     try:
         geom = shape(obj)
     except Exception as err:
-        raise InvalidGeometryError(f"{where}: malformed {obj.get('type')} ({err})") from None
+        reason = " ".join(str(err).split())  # GEOS messages may end in a newline
+        raise InvalidGeometryError(f"{where}: malformed {obj.get('type')} ({reason})") from None
     coords = shapely.get_coordinates(geom)
     if len(coords):
         if not np.isfinite(coords).all():
@@ -70,8 +71,28 @@ def _geometry(obj: Any, where: str) -> shapely.Geometry:
             ZonesWarning,
             stacklevel=3,
         )
-        geom = shapely.make_valid(geom)
+        geom = _repair(geom, where)
     return geom
+
+
+def _repair(geom: shapely.Geometry, where: str) -> shapely.Geometry:
+    """``make_valid``; where GEOS's default method fails or gives an invalid result (rings
+    collapsed to a point, coordinates near the precision limit), its ``structure`` method."""
+    try:
+        fixed = shapely.make_valid(geom)
+        if not fixed.is_valid or fixed.is_empty:
+            raise shapely.errors.GEOSException("make_valid gave an invalid geometry")
+    except shapely.errors.GEOSException:
+        try:
+            fixed = shapely.make_valid(geom, method="structure", keep_collapsed=True)
+        except shapely.errors.GEOSException:
+            fixed = None
+    if fixed is None or fixed.is_empty or not fixed.is_valid:
+        raise InvalidGeometryError(
+            f"{where}: the invalid {geom.geom_type} cannot be repaired (its rings collapse); "
+            "fix it first (e.g. QGIS Fix geometries, or ogr2ogr -makevalid)"
+        )
+    return fixed
 
 
 def read_features(
@@ -100,8 +121,14 @@ def read_features(
     if not isinstance(doc, dict):
         raise InvalidGeometryError(f"{origin}: expected a GeoJSON object, got {type(doc).__name__}")
     crs = doc.get("crs")
+    if crs is not None and not isinstance(crs, dict):
+        raise InvalidGeometryError(
+            f"{origin}: crs {crs!r} is not a crs object; leave it out (RFC 7946 GeoJSON is "
+            'WGS84 lon/lat) or write {"type": "name", "properties": {"name": "OGC:CRS84"}}'
+        )
     if crs is not None:
-        name = str(((crs or {}).get("properties") or {}).get("name", ""))
+        props = crs.get("properties")
+        name = str(props.get("name", "")) if isinstance(props, dict) else ""
         if not any(tag in name for tag in ("CRS84", "4326")):
             raise InvalidGeometryError(
                 f"{origin}: crs {name or crs!r} is not WGS84 lon/lat; reproject to EPSG:4326 first "

@@ -13,6 +13,11 @@ What a map written from here carries, and why:
   algorithm, :data:`ENCODING_SCALE` units per degree: about 0.2 pixel at
   :data:`MAX_ZOOM`), which a short script decodes in the page before Leaflet sees them.
   Exports (GeoJSON, GeoPackage, ...) always keep full precision.
+* **Text is text.** Every piece of text that reaches the page (titles, labels, country
+  names, tooltip and popup values, layer names) goes through :func:`escape_html`:
+  folium's tooltips and popups, Leaflet's layer control and folium's plain tooltips
+  insert it as HTML, the last inside a JavaScript template string. Data embedded in the
+  page's scripts is JSON with ``<``, ``>`` and ``&`` escaped (Jinja's ``tojson``).
 * **The antimeridian.** Exported geometry is split at +/-180 (RFC 7946). For drawing,
   a shape that was cut there (Chukotka, the Aleutians) is joined again: the pieces on
   the side that holds less of it are moved by 360 degrees onto the other side (Leaflet
@@ -49,6 +54,7 @@ __all__ = [
     "add_outlines",
     "border_map",
     "display_geometry",
+    "escape_html",
     "new_map",
     "zoneset_map",
 ]
@@ -78,6 +84,49 @@ ATTRIBUTION_DATA = (
 )
 
 SIDE_COLOURS = {"a": "#c0392b", "b": "#1f5fa8"}
+
+
+# --- text ---------------------------------------------------------------------------------------
+
+#: Characters that would still act inside a JavaScript template string after html.escape
+#: (folium's plain ``Tooltip`` puts its text between backquotes).
+_TEMPLATE_STRING = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+
+
+def escape_html(text: Any) -> str:
+    """``text`` as HTML that shows it literally: ``& < > " '`` escaped, and the backquote,
+    dollar and backslash too, so it is also inert inside a JavaScript template string.
+
+    Examples
+    --------
+    >>> escape_html("<img src=x onerror=alert(1)> `${1}`")
+    '&lt;img src=x onerror=alert(1)&gt; &#96;&#36;{1}&#96;'
+    """
+    return html.escape(str(text), quote=True).translate(_TEMPLATE_STRING)
+
+
+def _literal(text: str) -> Any:
+    """A page element that writes ``text`` as it is. ``folium.Element(text)`` would compile
+    ``text`` as a Jinja template, so ``{{ ... }}`` in a scenario title would be evaluated
+    when the page is rendered."""
+    from branca.element import Element
+    from jinja2 import Template
+
+    class _Literal(Element):
+        _template = Template("{{ this.text }}")
+
+    element = _Literal()
+    element.text = text  # type: ignore[attr-defined]
+    return element
+
+
+def _display_properties(props: dict[str, Any]) -> dict[str, Any]:
+    """Feature properties as the tooltips and popups show them: folium inserts the values
+    as HTML, so every value other than a number or null is escaped text."""
+    return {
+        k: v if v is None or isinstance(v, bool | int | float) else escape_html(v)
+        for k, v in props.items()
+    }
 
 
 # --- display geometry ---------------------------------------------------------------------------
@@ -199,7 +248,11 @@ def _feature_collection(
     return {
         "type": "FeatureCollection",
         "features": [
-            {"type": "Feature", "properties": props, "geometry": _encode_geometry(geom)}
+            {
+                "type": "Feature",
+                "properties": _display_properties(props),
+                "geometry": _encode_geometry(geom),
+            }
             for geom, props in rows
             if geom is not None and not geom.is_empty
         ],
@@ -308,13 +361,11 @@ def _inline_assets(m: folium.Map, *elements: Any) -> None:
     Only the resources zones uses are kept (Leaflet, full screen, measure); folium's
     defaults for markers and popups styling (jQuery, Bootstrap, Font Awesome) are dropped.
     """
-    import folium
-
     header = m.get_root().header  # type: ignore[attr-defined]
     for element in (m, *elements):
         for name, _url in [*element.default_css, *element.default_js]:
             if name in _ASSETS:
-                header.add_child(folium.Element(_asset_html(name)), name=f"zones_{name}")
+                header.add_child(_literal(_asset_html(name)), name=f"zones_{name}")
         element.default_css = []
         element.default_js = []
 
@@ -368,40 +419,37 @@ def new_map(title: str, lines: Sequence[str] = (), *, tiles: bool = True) -> fol
     measure.add_to(m)
     _inline_assets(m, fullscreen, measure)
     _ensure_decoder(m)
-    body = "".join(f"<div>{html.escape(line)}</div>" for line in lines)
+    body = "".join(f"<div>{escape_html(line)}</div>" for line in lines)
     panel = (
         '<div id="zones-title" style="position:fixed;top:10px;left:60px;z-index:9999;'
         "background:rgba(255,255,255,.92);padding:6px 10px;border-radius:4px;"
         'font:13px/1.35 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:45%">'
-        f"<b>{html.escape(title)}</b>{body}</div>"
+        f"<b>{escape_html(title)}</b>{body}</div>"
     )
-    _html(m).add_child(folium.Element(panel))
+    _html(m).add_child(_literal(panel))
     return m
 
 
 def add_legend(m: folium.Map, items: Sequence[tuple[str, str]], heading: str = "Legend") -> None:
     """A fixed legend of (colour, label) rows; labels are HTML-escaped."""
-    import folium
-
     rows = "".join(
         f'<div><span style="display:inline-block;width:14px;height:10px;margin-right:6px;'
-        f'background:{html.escape(colour)};opacity:.8"></span>{html.escape(label)}</div>'
+        f'background:{escape_html(colour)};opacity:.8"></span>{escape_html(label)}</div>'
         for colour, label in items
     )
     box = (
         '<div id="zones-legend" style="position:fixed;bottom:30px;right:10px;z-index:9999;'
         "background:rgba(255,255,255,.92);padding:6px 10px;border-radius:4px;"
         'font:12px/1.4 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)">'
-        f"<b>{html.escape(heading)}</b>{rows}</div>"
+        f"<b>{escape_html(heading)}</b>{rows}</div>"
     )
-    _html(m).add_child(folium.Element(box))
+    _html(m).add_child(_literal(box))
 
 
 def _add_attribution(m: folium.Map, text: str) -> None:
-    import folium
-
+    """The attribution line; ``text`` is HTML, so callers escape what they put in it."""
     _html(m).add_child(
-        folium.Element(
+        _literal(
             '<div id="zones-attribution" style="position:fixed;bottom:0;left:130px;right:250px;z-index:9999;'
             'font:10px sans-serif;background:rgba(255,255,255,.8);padding:1px 4px">'
             f"{text}</div>"
@@ -419,18 +467,23 @@ def _geojson_layer(
     popup: bool = False,
     show: bool = True,
 ) -> folium.GeoJson | None:
-    """A folium GeoJson of encoded display geometry with a tooltip (and popup)."""
+    """A folium GeoJson of encoded display geometry with a tooltip (and popup).
+
+    ``name`` (shown by the layer control), ``aliases`` and the property values are
+    escaped here: Leaflet and folium insert all three as HTML.
+    """
     import folium
 
     data = _feature_collection(rows)
     if not data["features"]:
         return None
+    labels = [escape_html(a) for a in aliases]
     layer = folium.GeoJson(
         data,
-        name=name,
+        name=None if name is None else escape_html(name),
         style_function=lambda _f, st=style: st,
-        tooltip=folium.GeoJsonTooltip(fields=list(fields), aliases=list(aliases), sticky=True),
-        popup=folium.GeoJsonPopup(fields=list(fields), aliases=list(aliases)) if popup else None,
+        tooltip=folium.GeoJsonTooltip(fields=list(fields), aliases=labels, sticky=True),
+        popup=folium.GeoJsonPopup(fields=list(fields), aliases=labels) if popup else None,
         show=show,
     )
     return layer
@@ -729,7 +782,7 @@ def zoneset_map(
         legend.append(("#111111", "Land border between the sides"))
     if own:
         add_legend(m, legend, heading="Zones")
-        _html(m).add_child(folium.Element(_articles_panel()))
+        _html(m).add_child(_literal(_articles_panel()))
         _add_attribution(
             m,
             f"{html.escape(ATTRIBUTION_DATA)}; territorial waters &copy; OpenStreetMap "

@@ -305,6 +305,8 @@ def _range_km(value: str | float) -> float:
         raise ScenarioError(f"range {value!r} is not a number of km or a system name")
     if isinstance(value, int | float):
         return float(value)
+    if not isinstance(value, str):
+        raise ScenarioError(f"range {value!r} is not a number of km or a system name")
     table = systems()
     if value in table:
         return table[value].range_km

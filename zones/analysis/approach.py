@@ -391,7 +391,7 @@ def tracks_map(
     red when it is a violation) with folium; onto ``m`` when given; returns the map."""
     import folium
 
-    from zones.mapview import add_legend, new_map
+    from zones.mapview import add_legend, escape_html, new_map
 
     colours = ["#1f5fa8", "#c0392b", "#1e8449", "#8e44ad", "#d35400", "#2c3e50"]
     if m is None:
@@ -402,18 +402,23 @@ def tracks_map(
     legend = []
     for n, track in enumerate(tracks):
         colour = colours[n % len(colours)]
-        group = folium.FeatureGroup(name=f"Track {track.id}")
+        # track ids come from the input: the layer control and tooltips insert text as HTML
+        group = folium.FeatureGroup(name=escape_html(f"Track {track.id}"))
         # a track crossing +/-180 is drawn with continuous longitudes
         lon = np.degrees(np.unwrap(np.radians(track.lon)))
         folium.PolyLine(
             list(zip(track.lat, lon, strict=True)),
             color=colour,
             weight=3,
-            tooltip=f"{track.id}: {_iso(track.start)} to {_iso(track.end)}",
+            tooltip=escape_html(f"{track.id}: {_iso(track.start)} to {_iso(track.end)}"),
         ).add_to(group)
         for t, x, y in zip(track.times, lon, track.lat, strict=True):
             folium.CircleMarker(
-                [y, x], radius=3, color=colour, fill=True, tooltip=f"{track.id} {_iso(t)}"
+                [y, x],
+                radius=3,
+                color=colour,
+                fill=True,
+                tooltip=escape_html(f"{track.id} {_iso(t)}"),
             ).add_to(group)
         group.add_to(m)
         legend.append((colour, f"track {track.id}"))
@@ -423,8 +428,9 @@ def tracks_map(
             continue
         a_lat, b_lat = float(ap.a_lat or 0.0), float(ap.b_lat or 0.0)
         colour = "#e60000" if ap.violation else "#111111"
-        text = f"{ap.a} - {ap.b}: {ap.cpa_km:,.3f} km at {ap.time.isoformat()}" + (
-            " (violation)" if ap.violation else ""
+        text = escape_html(
+            f"{ap.a} - {ap.b}: {ap.cpa_km:,.3f} km at {ap.time.isoformat()}"
+            + (" (violation)" if ap.violation else "")
         )
         folium.PolyLine(
             [[a_lat, ap.a_lon], [b_lat, ap.b_lon]],

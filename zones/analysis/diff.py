@@ -129,7 +129,13 @@ class ZoneDiff:
         import folium
 
         from zones.data import countries
-        from zones.mapview import DISPLAY_TOLERANCE_DEG, add_legend, add_outlines, new_map
+        from zones.mapview import (
+            DISPLAY_TOLERANCE_DEG,
+            add_legend,
+            add_outlines,
+            escape_html,
+            new_map,
+        )
 
         if m is None:
             m = new_map(
@@ -145,8 +151,9 @@ class ZoneDiff:
             colour = GAINED_COLOUR if row.change == "gained" else LOST_COLOUR
             layer = gpd.GeoDataFrame(
                 {
-                    "zone": [row.zone],
-                    "party": [row.party],
+                    # the tooltip and the layer control insert text as HTML
+                    "zone": [escape_html(row.zone)],
+                    "party": [escape_html(row.party)],
                     "change": [row.change],
                     "area_km2": [f"{row.area_km2:,.0f}"],
                 },
@@ -158,8 +165,9 @@ class ZoneDiff:
             style = {"color": colour, "weight": 1, "fillColor": colour, "fillOpacity": 0.45}
             folium.GeoJson(
                 layer.to_json(drop_id=True),
-                name=f"{row.zone}: {row.change}"
-                + ("" if row.party == "all" else f" ({row.party})"),
+                name=escape_html(
+                    f"{row.zone}: {row.change}" + ("" if row.party == "all" else f" ({row.party})")
+                ),
                 style_function=lambda _f, st=style: st,
                 tooltip=folium.GeoJsonTooltip(
                     fields=["zone", "party", "change", "area_km2"],
