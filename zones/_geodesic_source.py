@@ -38,6 +38,7 @@ def chord_slack(chord_m: FloatArray) -> FloatArray:
 
 
 _MAX_CANDIDATES = 512
+_QUERY_CHUNK = 20_000
 _GROUP_SPACING_M = 1e8
 
 FloatArray = NDArray[np.float64]
@@ -249,9 +250,28 @@ class SourceIndex:
         return shapely.intersects_xy(self.polygonal, lon, lat)
 
     def nearest(self, lon: FloatArray, lat: FloatArray, group: IntArray | None = None) -> Nearest:
-        """Nearest point of the (group's) source boundary for each query point (no inside test)."""
+        """Nearest point of the (group's) source boundary for each query point (no inside test).
+
+        Queries run in chunks of :data:`_QUERY_CHUNK` points: a point may weigh up to
+        ``_MAX_CANDIDATES`` candidates, and a million points at once ran out of memory.
+        """
         lon = np.asarray(lon, dtype=float)
         lat = np.asarray(lat, dtype=float)
+        if len(lon) <= _QUERY_CHUNK:
+            return self._nearest(lon, lat, group)
+        parts = [
+            self._nearest(
+                lon[i : i + _QUERY_CHUNK],
+                lat[i : i + _QUERY_CHUNK],
+                None if group is None else np.asarray(group)[i : i + _QUERY_CHUNK],
+            )
+            for i in range(0, len(lon), _QUERY_CHUNK)
+        ]
+        return Nearest(
+            *(np.concatenate([getattr(p, f) for p in parts]) for f in Nearest.__dataclass_fields__)
+        )
+
+    def _nearest(self, lon: FloatArray, lat: FloatArray, group: IntArray | None) -> Nearest:
         q = self._key(ecef(lon, lat), group)
         n = len(self)
         k = min(8, n)

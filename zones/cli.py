@@ -229,7 +229,7 @@ def map_(
     from zones.borders import border_pairs
     from zones.data import countries
     from zones.export import atomic_path
-    from zones.mapview import border_map
+    from zones.mapview import border_map, stable_ids
 
     day = parse_date(as_of)
     a, b = _split(side_a), _split(side_b)
@@ -237,17 +237,17 @@ def map_(
     codes_a, codes_b = resolve_group(a, day), resolve_group(b, day)
     log.info("computing land borders")
     pairs = border_pairs(codes_a, codes_b, day, worldview=worldview)
-    m = border_map(
-        pairs,
-        countries(worldview),
-        codes_a,
-        codes_b,
-        label_a=_side_label(a),
-        label_b=_side_label(b),
-        as_of=day,
-        worldview=worldview,
-    )
-    with atomic_path(output) as tmp:
+    with stable_ids(), atomic_path(output) as tmp:
+        m = border_map(
+            pairs,
+            countries(worldview),
+            codes_a,
+            codes_b,
+            label_a=_side_label(a),
+            label_b=_side_label(b),
+            as_of=day,
+            worldview=worldview,
+        )
         m.save(str(tmp))
     click.echo(str(output))
 
@@ -262,13 +262,24 @@ def map_(
     help="Buffer distance in km (geodesic, WGS84).",
 )
 @click.option(
+    "--resolution",
+    "resolution_km",
+    type=float,
+    default=None,
+    metavar="KM",
+    help="Largest error allowed on the zone's boundary, km "
+    "[default: 0.05 % of --km, at least 0.025].",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the FeatureCollection here instead of stdout.",
 )
 @_fail_cleanly
-def buffer(source: str, distance_km: float, output: Path | None) -> None:
+def buffer(
+    source: str, distance_km: float, resolution_km: float | None, output: Path | None
+) -> None:
     """Buffer every feature of SOURCE (a GeoJSON file, or - for stdin) by --km on WGS84.
 
     Writes a GeoJSON FeatureCollection with one feature per input feature, its
@@ -286,7 +297,8 @@ def buffer(source: str, distance_km: float, output: Path | None) -> None:
     features = read_features(text, origin="<stdin>" if source == "-" else source)
     out = []
     for geom, props in features:
-        out.append((geodesic_buffer(geom, distance_km), {**props, "distance_km": distance_km}))
+        zone = geodesic_buffer(geom, distance_km, resolution=resolution_km)
+        out.append((zone, {**props, "distance_km": distance_km}))
     doc = json.dumps(feature_collection(out), ensure_ascii=False, separators=(",", ":"))
     if output is None:
         click.echo(doc)
@@ -344,6 +356,7 @@ def build_(scenario: str, outdir: Path, no_map: bool, force: bool, formats: str)
     from zones.builder import build
     from zones.errors import OutputExistsError
     from zones.export import MANIFEST, atomic_paths, foreign_files, manifest_files
+    from zones.mapview import stable_ids
     from zones.scenario import load_scenario
 
     show = sys.stderr.isatty() and logging.getLogger().level <= logging.WARNING
@@ -398,7 +411,8 @@ def build_(scenario: str, outdir: Path, no_map: bool, force: bool, formats: str)
         tmp["stats.csv"].write_text(stats.to_csv(index=False, lineterminator="\n"), "utf-8")
         if not no_map:
             progress("drawing the map")
-            zs.to_map().save(str(tmp["map.html"]))
+            with stable_ids():  # the same page each time
+                zs.to_map().save(str(tmp["map.html"]))
         manifest = {
             **zs.metadata(),
             "scenario_sha256": hashlib.sha256(repr(zs.scenario).encode()).hexdigest(),
@@ -659,6 +673,7 @@ def diff_(
     """
     from zones.analysis.diff import diff
     from zones.export import atomic_path, write_text_atomic
+    from zones.mapview import stable_ids
 
     wanted = _split(zone_names) or None
     result = diff(scenario_a, scenario_b, zones=wanted, by=by)  # type: ignore[arg-type]
@@ -681,7 +696,7 @@ def diff_(
         result.to_geojson(output)
         click.echo(str(output))
     if map_path is not None:
-        with atomic_path(map_path) as tmp:
+        with stable_ids(), atomic_path(map_path) as tmp:
             result.to_map().save(str(tmp))
         click.echo(str(map_path))
 
@@ -813,6 +828,7 @@ def approach_(tracks: str, max_km: float | None, as_json: bool, map_path: Path |
     """
     from zones.analysis.approach import closest_approaches, read_tracks, tracks_map
     from zones.export import atomic_path
+    from zones.mapview import stable_ids
 
     parsed = read_tracks("<stdin>", text=sys.stdin.read()) if tracks == "-" else read_tracks(tracks)
     result = closest_approaches(parsed, max_km=max_km)
@@ -828,7 +844,7 @@ def approach_(tracks: str, max_km: float | None, as_json: bool, map_path: Path |
                 f"{ap.a} at ({ap.a_lat:.5f}, {ap.a_lon:.5f}), {ap.b} at ({ap.b_lat:.5f}, {ap.b_lon:.5f}){flag}"
             )
     if map_path is not None:
-        with atomic_path(map_path) as tmp:
+        with stable_ids(), atomic_path(map_path) as tmp:
             tracks_map(parsed, result).save(str(tmp))
         click.echo(str(map_path), err=as_json)
 

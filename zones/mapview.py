@@ -30,11 +30,13 @@ What a map written from here carries, and why:
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import html
+import itertools
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -56,6 +58,7 @@ __all__ = [
     "display_geometry",
     "escape_html",
     "new_map",
+    "stable_ids",
     "zoneset_map",
 ]
 
@@ -127,6 +130,29 @@ def _display_properties(props: dict[str, Any]) -> dict[str, Any]:
         k: v if v is None or isinstance(v, bool | int | float) else escape_html(v)
         for k, v in props.items()
     }
+
+
+@contextlib.contextmanager
+def stable_ids() -> Iterator[None]:
+    """Within the block, folium elements get numbered ids instead of random ones, so a map
+    made and saved inside it is the same file each time (``zones build`` saves map.html so).
+
+    Examples
+    --------
+    >>> import folium
+    >>> with stable_ids():
+    ...     folium.Map(tiles=None).get_name()
+    'map_00000000000000000000000000000000'
+    """
+    from branca.element import Element
+
+    counter = itertools.count()
+    original = Element.__dict__["_generate_id"]
+    Element._generate_id = classmethod(lambda cls: f"{next(counter):032x}")  # type: ignore[assignment,method-assign]
+    try:
+        yield
+    finally:
+        Element._generate_id = original  # type: ignore[method-assign]
 
 
 # --- display geometry ---------------------------------------------------------------------------
@@ -388,8 +414,8 @@ def new_map(title: str, lines: Sequence[str] = (), *, tiles: bool = True) -> fol
     Examples
     --------
     >>> m = new_map("Test", ["as of 2021-12-17"], tiles=False)
-    >>> m.options["max_zoom"]
-    8
+    >>> '"maxZoom": 8' in m.get_root().render()
+    True
     """
     import folium
     from folium import plugins
@@ -404,6 +430,9 @@ def new_map(title: str, lines: Sequence[str] = (), *, tiles: bool = True) -> fol
         world_copy_jump=False,
         prefer_canvas=False,
     )
+    # folium hands min_zoom and max_zoom to its tile layer only: a map without tiles
+    # would zoom without limit (beyond the precision of the encoded geometry)
+    m.options.update(min_zoom=2, max_zoom=MAX_ZOOM)
     if tiles:
         folium.TileLayer(
             "OpenStreetMap",

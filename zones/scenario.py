@@ -29,6 +29,7 @@ from zones.errors import ScenarioError
 
 __all__ = [
     "MAX_DISTANCE_KM",
+    "MIN_DISTANCE_KM",
     "BomberExclusion",
     "ExerciseRestraint",
     "HighSeas",
@@ -46,8 +47,11 @@ __all__ = [
     "systems",
 ]
 
-#: Widths and ranges beyond this (half the Earth's circumference) are refused.
-MAX_DISTANCE_KM = 20_000.0
+#: Widths and ranges beyond this are refused: ``zones.geodesic.MAX_DISTANCE_KM``, the
+#: largest distance the engine buffers (not imported, to keep this module light).
+MAX_DISTANCE_KM = 10_000.0
+#: Non-zero widths and ranges below this (1 m, ``zones.geodesic.MIN_DISTANCE_KM``) are refused.
+MIN_DISTANCE_KM = 0.001
 #: The 12 nautical miles of the territorial sea (UNCLOS Art. 3), in km.
 TERRITORIAL_SEA_KM = 12 * 1.852
 
@@ -332,7 +336,12 @@ def _check_distance(
         raise where.error(
             table,
             key,
-            f"{what} {value!r} km exceeds {MAX_DISTANCE_KM:,.0f} km (half the Earth's circumference)",
+            f"{what} {value!r} km exceeds {MAX_DISTANCE_KM:,.0f} km, the largest distance zones "
+            "buffers; give a smaller number of km",
+        )
+    if 0 < v < MIN_DISTANCE_KM:
+        raise where.error(
+            table, key, f"{what} {value!r} km is below 1 m; give 0 or at least {MIN_DISTANCE_KM} km"
         )
     return v
 
