@@ -74,6 +74,14 @@ BAD_GEOJSON = [
     ("empty-geometry", '{"type": "LineString", "coordinates": []}', [], "is empty"),
     ("broken-ring", '{"type": "Polygon", "coordinates": [[[0, 0], [1, 1]]]}', [], "malformed Polygon"),
     ("non-wgs84-crs", '{"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "EPSG:3857"}}, "features": [{"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [0, 0]}}]}', [], "is not WGS84 lon/lat; reproject to EPSG:4326"),
+    ("empty-input", "  \n", [], "the input is empty; give a GeoJSON geometry"),
+    ("nested-too-deeply", "[" * 100_000 + "]" * 100_000, [], "not valid GeoJSON (nested too deeply)"),
+    ("number-too-long", '{"type": "Point", "coordinates": [1' + "0" * 5000 + ", 1]}", [], "not valid GeoJSON (a number too long)"),
+    ("coordinates-bool", '{"type": "Point", "coordinates": [true, false]}', [], "coordinates must be numbers, not true or false"),
+    ("coordinates-scalar", '{"type": "Point", "coordinates": 5}', [], 'malformed Point (\'int\' object is not iterable); a Point has "coordinates": [lon, lat]'),
+    ("property-nan", '{"type": "Feature", "properties": {"a": NaN}, "geometry": {"type": "Point", "coordinates": [1, 1]}}', [], "property 'a' is nan, which JSON does not allow; write null"),
+    ("crs-lookalike", '{"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "EPSG:43260"}}, "features": []}', [], "crs 'EPSG:43260' is not WGS84 lon/lat"),
+    ("resolution-below-a-metre", '{"type": "LineString", "coordinates": [[20, 50], [30, 60]]}', ["--km", "10", "--resolution", "1e-9"], "resolution 1e-09 km is below 1 m"),
     ("distance-negative", '{"type": "Point", "coordinates": [24, 59]}', ["--km", "-5"], "-5"),
     ("distance-nan", '{"type": "Point", "coordinates": [24, 59]}', ["--km", "nan"], "nan"),
     ("distance-below-a-metre", '{"type": "Point", "coordinates": [24, 59]}', ["--km", "1e-42"], "is below 1 m; pass 0, or at least 0.001 km"),
@@ -170,3 +178,41 @@ def test_resolution_hint_is_enough(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert json.loads(out.read_text())["features"][0]["properties"]["distance_km"] == 0.5
+
+
+@pytest.mark.parametrize(
+    ("output", "message"),
+    [
+        ("afile/x.geojson", "('afile' is a file, not a directory); choose another output path"),
+        ("afile/sub/x.geojson", "('afile' is a file, not a directory); choose another output path"),
+        ("", "is a directory; give a file name to write"),
+    ],
+)
+def test_unusable_output_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output: str, message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "afile").write_text(PREVIOUS)
+    (tmp_path / "p.geojson").write_text('{"type": "Point", "coordinates": [24, 59]}')
+    result = CliRunner().invoke(main, ["buffer", "p.geojson", "--km", "5", "-o", output])
+    assert result.exit_code == 2, result.output
+    assert message in _one_line_error(result.stderr)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "p.geojson"]
+    assert (tmp_path / "afile").read_text() == PREVIOUS
+
+
+def test_build_checks_the_output_directory_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unusable -o is reported before the zones are built (the build would fail)."""
+    import zones.builder
+
+    def no_build(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("built before checking -o")
+
+    monkeypatch.setattr(zones.builder, "build", no_build)
+    (tmp_path / "afile").write_text(PREVIOUS)
+    result = CliRunner().invoke(main, ["build", "-o", str(tmp_path / "afile" / "sub")])
+    assert result.exit_code == 2, result.output
+    assert "is a file, not a directory); choose another output directory" in _one_line_error(result.stderr)
+    assert (tmp_path / "afile").read_text() == PREVIOUS

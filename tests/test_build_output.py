@@ -142,3 +142,31 @@ def test_failure_mid_build_leaves_previous_files(
     if failure is RuntimeError:
         assert result.stderr.startswith("zones: internal error: RuntimeError")  # type: ignore[attr-defined]
     assert _snapshot(out) == before  # no new file, no changed file, no temporary file
+
+
+@pytest.mark.slow
+def test_kill_mid_build_leaves_previous_files(tmp_path: Path) -> None:
+    """SIGTERM (``kill``) while the files are written: exit 143, the previous files as they
+    were and no temporary file behind (a real process, not the cached zones)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    scenario = tmp_path / "small.toml"
+    scenario.write_text(SCENARIO)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me\n")
+    before = _snapshot(out)
+    command = [sys.executable, "-m", "zones.cli", "-q", "build", str(scenario), "-o", str(out)]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:
+        if [p for p in out.iterdir() if ".part" in p.name]:
+            proc.send_signal(signal.SIGTERM)
+            break
+        time.sleep(0.005)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 143, stderr
+    assert _snapshot(out) == before

@@ -29,6 +29,7 @@ from shapely.geometry import (
     box,
 )
 
+from zones import geodesic_area_km2
 from zones.errors import InvalidDistanceError, InvalidGeometryError
 from zones.geodesic import geodesic_buffer, geodesic_distance, geodesic_distances
 
@@ -371,6 +372,25 @@ def test_bad_distance(distance: object) -> None:
 def test_bad_resolution() -> None:
     with pytest.raises(InvalidDistanceError, match="resolution"):
         geodesic_buffer(Point(0, 0), 10, resolution=0)
+    # finer than 1 m ran for minutes
+    with pytest.raises(InvalidDistanceError, match=r"below 1 m; give at least 0\.001 km"):
+        geodesic_buffer(LineString([(20, 50), (30, 60)]), 10, resolution=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("line", "distance_km", "area_km2"),
+    [
+        # straight in lon/lat, these go the long way round: 359.8 and 340 degrees
+        (LineString([(179.9, 0), (-179.9, 0)]), 500, 2 * 500 * 40_075 * 359.8 / 360),
+        (LineString([(-170, 60), (170, 60)]), 100, 2 * 100 * 20_037 * 340 / 360),
+    ],
+)
+def test_lines_around_the_globe(line: LineString, distance_km: float, area_km2: float) -> None:
+    """An edge's extent is not its ends': such lines once ran for minutes (one cluster)."""
+    zone = geodesic_buffer(line, distance_km)
+    assert_buffer(line, distance_km, zone)
+    # a band along the line, plus its end caps where they do not overlap (within 2 %)
+    assert geodesic_area_km2(zone) == pytest.approx(area_km2, rel=0.02)
 
 
 @pytest.mark.parametrize(

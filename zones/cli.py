@@ -99,6 +99,19 @@ def main(verbose: int, quiet: bool) -> None:
         else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
     )
     logging.basicConfig(level=level, format="zones: %(message)s", stream=sys.stderr)
+    _exit_on_sigterm()
+
+
+def _exit_on_sigterm() -> None:
+    """``kill`` ends zones as Ctrl-C does: through the cleanup that removes temporary files
+    and leaves earlier outputs as they were (exit status 143)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
 
 
 @main.command()
@@ -355,7 +368,13 @@ def build_(scenario: str, outdir: Path, no_map: bool, force: bool, formats: str)
 
     from zones.builder import build
     from zones.errors import OutputExistsError
-    from zones.export import MANIFEST, atomic_paths, foreign_files, manifest_files
+    from zones.export import (
+        MANIFEST,
+        atomic_paths,
+        check_writable_dir,
+        foreign_files,
+        manifest_files,
+    )
     from zones.mapview import stable_ids
     from zones.scenario import load_scenario
 
@@ -375,6 +394,7 @@ def build_(scenario: str, outdir: Path, no_map: bool, force: bool, formats: str)
             f"unknown --format {formats!r}; use a comma-separated list of {', '.join(FORMATS)}"
         )
     s = load_scenario(scenario)  # a bad scenario is reported before anything else
+    check_writable_dir(outdir)  # and an unusable -o before the work
     formats_out = {f: f"zones{FORMATS[f].suffix}" for f in dict.fromkeys(wanted)}
     names = [*formats_out.values(), "stats.csv", *([] if no_map else ["map.html"])]
     for name in [MANIFEST, *names]:

@@ -68,6 +68,10 @@ class InputTooLargeError(ZonesError, ValueError):
     """Input beyond the documented limits (vertex count), refused before any work starts."""
 
 
+class OutputError(ZonesError, OSError):
+    """An output path that cannot be written (a directory, a missing or read-only place)."""
+
+
 class OutputExistsError(ZonesError, FileExistsError):
     """An output file that exists and that zones did not write (``zones build --force``
     overwrites it)."""

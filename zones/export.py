@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
-from zones.errors import ZonesError
+from zones.errors import OutputError, ZonesError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -30,6 +30,7 @@ __all__ = [
     "UnknownFormatError",
     "atomic_path",
     "atomic_paths",
+    "check_writable_dir",
     "driver_for",
     "foreign_files",
     "manifest_files",
@@ -145,12 +146,17 @@ def atomic_path(target: str | os.PathLike[str], *, keep_suffix: bool = False) ->
     ``target`` is left as it was.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{target.name}.",
-        suffix=".part" + (target.suffix if keep_suffix else ""),
-        dir=target.parent,
-    )
+    if target.is_dir() or not target.name:
+        raise OutputError(f"{str(target)!r} is a directory; give a file name to write")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.",
+            suffix=".part" + (target.suffix if keep_suffix else ""),
+            dir=target.parent,
+        )
+    except OSError as err:
+        raise _cannot_write(target, err) from None
     os.close(fd)
     tmp = Path(tmp_name)
     umask = os.umask(0)
@@ -158,10 +164,48 @@ def atomic_path(target: str | os.PathLike[str], *, keep_suffix: bool = False) ->
     os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual mode
     try:
         yield tmp
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, target)
+        except OSError as err:
+            raise _cannot_write(target, err) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def check_writable_dir(directory: str | os.PathLike[str]) -> None:
+    """Raise :class:`OutputError` now, before long work, where files cannot be written in
+    ``directory`` (created later if missing): a file in its place or on its path, or no
+    write permission on the nearest existing folder.
+
+    Examples
+    --------
+    >>> check_writable_dir("out/some/new/dir")
+    """
+    directory = Path(directory)
+    for place in (directory, *directory.parents):
+        if place.exists() or place == Path(place.anchor or "."):
+            break
+    if not place.is_dir():
+        raise OutputError(
+            f"cannot write in {str(directory)!r} ({str(place)!r} is a file, not a directory); "
+            "choose another output directory"
+        )
+    if not os.access(place, os.W_OK | os.X_OK):
+        raise OutputError(
+            f"cannot write in {str(directory)!r} (no permission in {str(place)!r}); "
+            "choose another output directory"
+        )
+
+
+def _cannot_write(target: Path, err: OSError) -> OutputError:
+    reason = err.strerror or str(err)
+    for parent in target.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                reason = f"{str(parent)!r} is a file, not a directory"
+            break
+    return OutputError(f"cannot write {str(target)!r} ({reason}); choose another output path")
 
 
 @contextlib.contextmanager

@@ -7,6 +7,8 @@ objects), checked, and turned into ``(geometry, properties)`` pairs.
 from __future__ import annotations
 
 import json
+import math
+import re
 import warnings
 from collections.abc import Iterable
 from typing import Any
@@ -33,6 +35,30 @@ _GEOMETRY_TYPES = {
 }  # fmt: skip
 
 
+#: What each geometry type holds, for the messages about malformed ones (RFC 7946, 3.1).
+_SHAPES = {
+    "Point": 'a Point has "coordinates": [lon, lat]',
+    "MultiPoint": 'a MultiPoint has "coordinates": [[lon, lat], ...]',
+    "LineString": 'a LineString has "coordinates": [[lon, lat], [lon, lat], ...] (2 or more)',
+    "MultiLineString": 'a MultiLineString has "coordinates": [[[lon, lat], ...], ...]',
+    "Polygon": 'a Polygon has "coordinates": [[[lon, lat], ...]], rings of 4 or more '
+    "positions, the last equal to the first",
+    "MultiPolygon": 'a MultiPolygon has "coordinates": [[[[lon, lat], ...]], ...]',
+    "GeometryCollection": 'a GeometryCollection has "geometries": [geometry, ...]',
+}
+
+
+def _has_bool(coordinates: Any) -> bool:
+    todo = [coordinates]
+    while todo:
+        v = todo.pop()
+        if isinstance(v, bool):
+            return True
+        if isinstance(v, list):
+            todo.extend(v)
+    return False
+
+
 def _geometry(obj: Any, where: str) -> shapely.Geometry:
     if not isinstance(obj, dict) or obj.get("type") not in _GEOMETRY_TYPES:
         kind = obj.get("type") if isinstance(obj, dict) else type(obj).__name__
@@ -40,11 +66,19 @@ def _geometry(obj: Any, where: str) -> shapely.Geometry:
             f"{where}: {kind!r} is not a GeoJSON geometry; expected one of "
             f"{', '.join(sorted(_GEOMETRY_TYPES))}"
         )
+    if _has_bool(obj.get("coordinates")):
+        raise InvalidGeometryError(
+            f"{where}: coordinates must be numbers, not true or false; {_SHAPES[obj['type']]}"
+        )
     try:
         geom = shape(obj)
+    except RecursionError:
+        raise
     except Exception as err:
         reason = " ".join(str(err).split())  # GEOS messages may end in a newline
-        raise InvalidGeometryError(f"{where}: malformed {obj.get('type')} ({reason})") from None
+        raise InvalidGeometryError(
+            f"{where}: malformed {obj.get('type')} ({reason}); {_SHAPES[obj['type']]}"
+        ) from None
     coords = shapely.get_coordinates(geom)
     if len(coords):
         if not np.isfinite(coords).all():
@@ -111,6 +145,10 @@ def read_features(
     >>> read_features('{"type": "Point", "coordinates": [24.75, 59.44]}')
     [(<POINT (24.75 59.44)>, {})]
     """
+    if not text.strip():
+        raise InvalidGeometryError(
+            f"{origin}: the input is empty; give a GeoJSON geometry, Feature or FeatureCollection"
+        )
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as err:
@@ -118,6 +156,21 @@ def read_features(
             f"{origin}:{err.lineno}: not valid JSON ({err.msg}); give a GeoJSON geometry, "
             "Feature or FeatureCollection"
         ) from None
+    except (RecursionError, ValueError) as err:  # nesting, or a number of 4,300+ digits
+        why = "nested too deeply" if isinstance(err, RecursionError) else "a number too long"
+        raise InvalidGeometryError(
+            f"{origin}: not valid GeoJSON ({why}); give a GeoJSON geometry, Feature or "
+            "FeatureCollection"
+        ) from None
+    try:
+        return _read_document(doc, origin)
+    except RecursionError:
+        raise InvalidGeometryError(
+            f"{origin}: geometry collections nested too deeply; flatten them first"
+        ) from None
+
+
+def _read_document(doc: Any, origin: str) -> list[tuple[shapely.Geometry, dict[str, Any]]]:
     if not isinstance(doc, dict):
         raise InvalidGeometryError(f"{origin}: expected a GeoJSON object, got {type(doc).__name__}")
     crs = doc.get("crs")
@@ -129,7 +182,7 @@ def read_features(
     if crs is not None:
         props = crs.get("properties")
         name = str(props.get("name", "")) if isinstance(props, dict) else ""
-        if not any(tag in name for tag in ("CRS84", "4326")):
+        if not re.search(r"(^|[:/])(CRS84|4326)$", name.strip()):
             raise InvalidGeometryError(
                 f"{origin}: crs {name or crs!r} is not WGS84 lon/lat; reproject to EPSG:4326 first "
                 "(e.g. ogr2ogr -t_srs EPSG:4326)"
@@ -163,7 +216,29 @@ def _feature(obj: Any, where: str) -> tuple[shapely.Geometry, dict[str, Any]]:
         raise InvalidGeometryError(f"{where}: 'properties' must be an object or null")
     if obj.get("geometry") is None:
         raise InvalidGeometryError(f"{where}: the feature has no geometry")
+    bad = _not_finite(props)
+    if bad is not None:
+        raise InvalidGeometryError(
+            f"{where}: property {bad!r} is {props[bad]!r}, which JSON does not allow; "
+            "write null or a string"
+        )
     return _geometry(obj["geometry"], where), props
+
+
+def _not_finite(props: dict[str, Any]) -> str | None:
+    """The first property holding NaN or an infinity, at any depth (Python's json reads
+    them; RFC 8259 and so GeoJSON readers do not)."""
+    for key, value in props.items():
+        todo = [value]
+        while todo:
+            v = todo.pop()
+            if isinstance(v, float) and not math.isfinite(v):
+                return str(key)
+            if isinstance(v, dict):
+                todo.extend(v.values())
+            elif isinstance(v, list):
+                todo.extend(v)
+    return None
 
 
 def _round(geom: shapely.Geometry) -> dict[str, Any]:
