@@ -216,3 +216,11 @@ def test_build_checks_the_output_directory_first(
     assert result.exit_code == 2, result.output
     assert "is a file, not a directory); choose another output directory" in _one_line_error(result.stderr)
     assert (tmp_path / "afile").read_text() == PREVIOUS
+
+
+def test_scenario_limits_are_the_engine_limits() -> None:
+    """zones.scenario keeps its own copy (it does not import the engine): the two agree."""
+    import zones.scenario
+
+    assert zones.scenario.MAX_DISTANCE_KM == zones.geodesic.MAX_DISTANCE_KM
+    assert zones.scenario.MIN_DISTANCE_KM == zones.geodesic.MIN_DISTANCE_KM

@@ -374,6 +374,7 @@ def build_(scenario: str, outdir: Path, no_map: bool, force: bool, formats: str)
         check_writable_dir,
         foreign_files,
         manifest_files,
+        write_json,
     )
     from zones.mapview import stable_ids
     from zones.scenario import load_scenario
@@ -439,8 +440,7 @@ def build_(scenario: str, outdir: Path, no_map: bool, force: bool, formats: str)
             "files": sorted(names),
             **({"older_files": older} if older else {}),
         }
-        text = json.dumps(manifest, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        manifest_tmp.write_text(text + "\n", encoding="utf-8")
+        write_json(manifest_tmp, manifest)
     table = zs.summary()
     width = max(len(z) for z in table.zone) if len(table) else 10
     click.echo(

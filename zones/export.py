@@ -17,7 +17,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from zones.errors import OutputError, ZonesError
 
@@ -35,6 +35,7 @@ __all__ = [
     "foreign_files",
     "manifest_files",
     "write_features",
+    "write_json",
     "write_json_atomic",
     "write_text_atomic",
 ]
@@ -281,13 +282,16 @@ def write_text_atomic(target: str | os.PathLike[str], text: str) -> Path:
     return Path(target)
 
 
-def _dump(obj: Any, f: IO[str]) -> None:
-    json.dump(obj, f, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    f.write("\n")
+def write_json(path: str | os.PathLike[str], obj: Any) -> None:
+    """Write ``obj`` to ``path`` as compact UTF-8 JSON (no NaN) ending in a newline: the
+    one format of every JSON file zones writes (call it on a path from :func:`atomic_path`)."""
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(obj, f, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        f.write("\n")
 
 
 def write_json_atomic(target: str | os.PathLike[str], obj: Any) -> Path:
     """Write ``obj`` as compact JSON to ``target`` atomically and return the path."""
-    with atomic_path(target) as tmp, tmp.open("w", encoding="utf-8") as f:
-        _dump(obj, f)
+    with atomic_path(target) as tmp:
+        write_json(tmp, obj)
     return Path(target)
