@@ -364,7 +364,6 @@ def build_(scenario: str, outdir: Path, no_map: bool, force: bool, formats: str)
       zones scenarios show draft-2021 > mine.toml && zones build mine.toml
       zones build --format geojson,gpkg,kml,fgb   # the zones for QGIS, Google Earth, ...
     """
-    import hashlib
 
     from zones.builder import build
     from zones.errors import OutputExistsError
@@ -436,7 +435,7 @@ def build_(scenario: str, outdir: Path, no_map: bool, force: bool, formats: str)
                 zs.to_map().save(str(tmp["map.html"]))
         manifest = {
             **zs.metadata(),
-            "scenario_sha256": hashlib.sha256(repr(zs.scenario).encode()).hexdigest(),
+            "scenario_sha256": zs.scenario.sha256(),
             "files": sorted(names),
             **({"older_files": older} if older else {}),
         }
