@@ -29,6 +29,8 @@ BAD_SCENARIOS = [
     ("width-nan", "[exercise_restraint]\nwidth_km = nan\n", "width_km nan must be a positive number of km"),
     ("side-width-negative", "[exercise_restraint]\nnato_side_km = -1\n", "[exercise_restraint.nato_side_km] nato_side_km -1 must be a positive number"),
     ("override-negative", "[exercise_restraint.overrides]\nFIN = -30\n", "override 'FIN' -30 must be a positive number of km"),
+    ("override-no-border", "[exercise_restraint.overrides]\nKAZ = 30\n", "override 'KAZ': KAZ has no land border with a state of the other side on 2021-12-17, so the width is never used"),
+    ("override-pair-no-border", '[exercise_restraint.overrides]\n"RUS-USA" = 30\n', "override 'RUS-USA': RUS and USA share no land border, so the width is never used"),
     ("override-duplicate", "[exercise_restraint.overrides]\nFIN = 30\nfin = 40\n", "'fin' is given twice; keep one width per border"),
     ("overrides-not-table", "[exercise_restraint]\noverrides = 30\n", "[exercise_restraint.overrides] must be a table"),
     ("range-unknown-system", '[missile_exclusion]\nrange = "Iskandr-M"\n', "unknown range or system 'Iskandr-M'; did you mean 'Iskander-M'?"),
@@ -224,3 +226,48 @@ def test_scenario_limits_are_the_engine_limits() -> None:
 
     assert zones.scenario.MAX_DISTANCE_KM == zones.geodesic.MAX_DISTANCE_KM
     assert zones.scenario.MIN_DISTANCE_KM == zones.geodesic.MIN_DISTANCE_KM
+
+
+# (name, command line, expected part of the message): arguments rather than files
+BAD_ARGUMENTS = [
+    ("members-future", ["members", "NATO", "--as-of", "2999-01-01"], "--as-of 2999-01-01 is in the future; membership is known up to today"),
+    ("border-future", ["border", "Russia", "NATO", "--as-of", "2999-01-01"], "--as-of 2999-01-01 is in the future"),
+    ("border-empty-side", ["border", "", "NATO"], "side A is empty; name a country, an ISO code or an alliance"),
+    ("border-blank-side", ["border", "Russia", " , "], "side B is empty"),
+    ("border-side-without-states", ["border", "CSTO", "NATO", "--as-of", "1960-01-01"], "side A (CSTO) has no member states on 1960-01-01; choose a later date"),
+    ("check-disabled-zone", ["check", "facilities", "-s", "{disabled}", "-z", "no_us_bases"], "zone 'no_us_bases' is disabled in"),
+    ("sweep-bad-value", ["sweep", "draft-2021", "-p", "exercise_restraint.width_km=-5,10", "-o", "{out}"], "exercise_restraint.width_km=-5.0 on preset:draft-2021: [exercise_restraint.width_km] width_km -5.0 must be a positive number of km"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "args", "message"), BAD_ARGUMENTS, ids=[c[0] for c in BAD_ARGUMENTS])
+def test_bad_argument(tmp_path: Path, name: str, args: list[str], message: str) -> None:
+    disabled = tmp_path / "disabled.toml"
+    disabled.write_text("[no_us_bases]\nenabled = false\n")
+    out = tmp_path / "out.csv"
+    out.write_text(PREVIOUS)
+    argv = [a.format(disabled=disabled, out=out) for a in args]
+    result = CliRunner().invoke(main, argv)
+    assert result.exit_code == 2, result.output
+    assert message in _one_line_error(result.stderr)
+    assert result.stdout == ""
+    assert out.read_text() == PREVIOUS
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["disabled.toml", "out.csv"]
+
+
+@pytest.mark.parametrize("args", [["members", "NATO"], ["articles"]])
+def test_closed_pipe_stops_quietly(args: list[str]) -> None:
+    """``zones members NATO | head -1``: the reader goes away, zones stops without a word
+    and with the status of a program ended by SIGPIPE."""
+    import subprocess
+    import sys
+
+    code = "import sys; from zones.cli import main; sys.exit(main())"
+    with subprocess.Popen(
+        [sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()  # before zones writes its first line
+        stderr = proc.stderr.read().decode()
+        assert proc.wait(timeout=60) == 141, stderr
+    assert stderr == ""

@@ -100,7 +100,7 @@ def parse_date(value: str | dt.date | dt.datetime | None, *, what: str = "as_of"
     Raises
     ------
     InvalidDateError
-        For text that is not ``YYYY-MM-DD`` or a date before 4 April 1949.
+        For text that is not ``YYYY-MM-DD``, a date before 4 April 1949 or after today.
 
     Examples
     --------
@@ -128,6 +128,12 @@ def parse_date(value: str | dt.date | dt.datetime | None, *, what: str = "as_of"
         raise InvalidDateError(
             f"{what} {day.isoformat()} is before {EARLIEST_DATE.isoformat()}, when the North "
             "Atlantic Treaty was signed; the alliance data starts then: choose a later date"
+        )
+    today = dt.date.today()
+    if day > today:
+        raise InvalidDateError(
+            f"{what} {day.isoformat()} is in the future; membership is known up to today "
+            f"({today.isoformat()}): choose an earlier date"
         )
     return day
 

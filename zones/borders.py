@@ -19,7 +19,7 @@ import shapely
 from shapely.geometry import LineString, MultiLineString
 
 from zones.data import DEFAULT_WORLDVIEW, Worldview, countries
-from zones.errors import OverlappingSidesError
+from zones.errors import InvalidInputError, OverlappingSidesError
 
 __all__ = ["OverlappingSidesError", "border", "border_length_km", "border_pairs"]
 
@@ -35,7 +35,25 @@ def _resolve(side: Side, as_of: str | dt.date | None) -> list[str]:
     return resolve_group(side, as_of)
 
 
-def _check_sides(codes_a: list[str], codes_b: list[str]) -> None:
+def _check_sides(
+    side_a: Side, side_b: Side, codes_a: list[str], codes_b: list[str], as_of: str | dt.date | None
+) -> None:
+    from zones.alliances import parse_date
+
+    for label, side, codes in (("side A", side_a, codes_a), ("side B", side_b, codes_b)):
+        if codes:
+            continue
+        items = [side] if isinstance(side, str) else list(side)
+        if not any(str(item).strip() for item in items):
+            raise InvalidInputError(
+                f"{label} is empty; name a country, an ISO code or an alliance, "
+                "e.g. 'Russia,Belarus' or NATO"
+            )
+        shown = ", ".join(str(item) for item in items)
+        raise InvalidInputError(
+            f"{label} ({shown}) has no member states on {parse_date(as_of).isoformat()}; "
+            "choose a later date or name countries"
+        )
     both = sorted(set(codes_a) & set(codes_b))
     if both:
         raise OverlappingSidesError(
@@ -103,6 +121,8 @@ def border_pairs(
     ------
     OverlappingSidesError
         When a state is on both sides.
+    InvalidInputError
+        When a side is empty or names no state on ``as_of``.
 
     Examples
     --------
@@ -110,8 +130,10 @@ def border_pairs(
     >>> [(r.iso_a, r.iso_b) for r in pairs.itertuples()]
     [('BLR', 'LTU'), ('BLR', 'POL'), ('RUS', 'LTU'), ('RUS', 'POL')]
     """
+    side_a = side_a if isinstance(side_a, str) else list(side_a)  # read twice: no iterators
+    side_b = side_b if isinstance(side_b, str) else list(side_b)
     codes_a, codes_b = _resolve(side_a, as_of), _resolve(side_b, as_of)
-    _check_sides(codes_a, codes_b)
+    _check_sides(side_a, side_b, codes_a, codes_b, as_of)
     world = countries(worldview)
     names = dict(zip(world["iso_a3"], world["name"], strict=True))
     rows = []
@@ -155,6 +177,8 @@ def border(
     ------
     OverlappingSidesError
         When a state is on both sides.
+    InvalidInputError
+        When a side is empty or names no state on ``as_of``.
 
     Examples
     --------

@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -47,6 +47,8 @@ def _fail_cleanly(func: F) -> F:
             sys.exit(2)
         except (click.ClickException, click.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            _stop_on_closed_pipe()
         except Exception as err:  # an internal error: still one line, unless -v
             if _State.verbose:
                 raise
@@ -58,6 +60,20 @@ def _fail_cleanly(func: F) -> F:
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _stop_on_closed_pipe() -> NoReturn:
+    """The reader of stdout went away (``zones members NATO | head -1``): stop quietly with
+    the status of a program ended by SIGPIPE (141), as ``cat`` or ``grep`` do. Stdout is
+    pointed at the null device so that Python's own flush at exit does not fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file descriptor (a test runner)
+        pass
+    sys.exit(141)
 
 
 def _show_warning(
@@ -129,9 +145,11 @@ def members(alliance: str, as_of: str | None, exclude_frozen: bool) -> None:
       zones members CSTO --as-of 2021-12-17
     """
     from zones.alliances import members as _members
+    from zones.alliances import parse_date
     from zones.data import country
 
-    for iso in _members(alliance, as_of, include_frozen=not exclude_frozen):
+    day = parse_date(as_of, what="--as-of")
+    for iso in _members(alliance, day, include_frozen=not exclude_frozen):
         click.echo(f"{iso}\t{country(iso).name}")
 
 
@@ -175,7 +193,7 @@ def border(
     from zones.borders import border_pairs
     from zones.export import write_text_atomic
 
-    day = parse_date(as_of)
+    day = parse_date(as_of, what="--as-of")
     pairs = border_pairs(_split([side_a]), _split([side_b]), day, worldview=worldview)
     for row in pairs.itertuples():
         click.echo(f"{row.name_a} - {row.name_b}: {row.length_km:,.1f} km", err=True)
@@ -244,7 +262,7 @@ def map_(
     from zones.export import atomic_path
     from zones.mapview import border_map, stable_ids
 
-    day = parse_date(as_of)
+    day = parse_date(as_of, what="--as-of")
     a, b = _split(side_a), _split(side_b)
     log.info("resolving sides as of %s", day)
     codes_a, codes_b = resolve_group(a, day), resolve_group(b, day)
@@ -593,6 +611,14 @@ def check(
             from zones.errors import ScenarioError
 
             raise ScenarioError(f"unknown zone {unknown[0]!r}; zones: {', '.join(ZONE_TABLES)}")
+        disabled = [z for z in wanted if not getattr(s, z).enabled]
+        if disabled:
+            from zones.errors import ScenarioError
+
+            raise ScenarioError(
+                f"zone {disabled[0]!r} is disabled in {s.source}; set enabled = true in its "
+                f"[{disabled[0]}] table, or leave it out of --zone"
+            )
         import dataclasses
 
         s = s.replace(

@@ -282,7 +282,7 @@ class Scenario:
             raise _error(_unknown(f"[{table}]", key, names))
         raw = {f.name: getattr(current, f.name) for f in dataclasses.fields(current)}
         raw[key] = value
-        where = _Where(self.source, "")
+        where = _Where(self.source, "", origin=f"{dotted}={_show(value)} on {self.source}")
         changed = dataclasses.replace(self, **{table: _build_table(table, raw, where)})
         if table == "exercise_restraint" and key == "overrides":
             _check_overrides(changed, list(changed.exercise_restraint.overrides), where)
@@ -503,8 +503,9 @@ def _key_lines(text: str) -> dict[tuple[str, ...], int]:
 class _Where:
     """Finds the TOML line of a key, for messages like ``FILE:LINE: [table.key] ...``."""
 
-    def __init__(self, source: str, text: str) -> None:
+    def __init__(self, source: str, text: str, *, origin: str | None = None) -> None:
         self.source = source
+        self.origin = origin  # what set the value when it is not the file (with_param)
         self.lines = _key_lines(text) if text else {}
 
     def line(self, path: tuple[str, ...]) -> int | None:
@@ -532,7 +533,7 @@ class _Where:
         head = tuple(table.split(".")) if isinstance(table, str) else (table or ())
         path = head + ((key,) if key is not None else ())
         line = self.line(path + ((at,) if at is not None else ()))
-        where = f"{self.source}:{line}" if line else self.source
+        where = self.origin or (f"{self.source}:{line}" if line else self.source)
         return _error(f"{where}: [{_label(path)}] {message}")
 
 
@@ -765,6 +766,32 @@ def _check_overrides(scenario: Scenario, names: list[str], where: _Where) -> Non
                         "such as 'RUS-POL'",
                         at=name,
                     )
+        if not _borders_across(codes, sides, scenario.worldview):
+            what = (
+                f"{codes[0]} and {codes[1]} share no land border"
+                if len(codes) == 2
+                else f"{codes[0]} has no land border with a state of the other side on {day}"
+            )
+            raise where.error(
+                "exercise_restraint",
+                "overrides",
+                f"override {_show(name)}: {what}, so the width is never used; "
+                "remove it, or name a state on the border between the sides",
+                at=name,
+            )
+
+
+def _borders_across(codes: list[str], sides: Mapping[str, set[str]], worldview: str) -> bool:
+    """Whether the state (or pair) of an override has a land border across the sides."""
+    from zones.borders import _pair_line
+
+    if len(codes) == 2:
+        pairs = [(codes[0], codes[1])]
+    else:
+        (code,) = codes
+        other = sides["nato"] if code in sides["russia"] else sides["russia"]
+        pairs = [(code, b) for b in sorted(other)]
+    return any(not _pair_line(a, b, worldview).is_empty for a, b in pairs)  # type: ignore[arg-type]
 
 
 def _check_names(key: str, items: tuple[str, ...], where: _Where, table: str) -> None:
@@ -832,12 +859,6 @@ def scenario_from_dict(
                 day = parse_date(value if isinstance(value, dt.date | str) else shown)
             except InvalidDateError as err:
                 raise where.error(None, "as_of", f'{err}; or write "today"') from None
-            if day > dt.date.today():
-                raise where.error(
-                    None,
-                    "as_of",
-                    f"{day.isoformat()} is in the future; membership is known up to today",
-                )
             kwargs["as_of"] = day
     if "worldview" in doc:
         if doc["worldview"] not in ("un", "ru"):
