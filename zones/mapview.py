@@ -112,15 +112,21 @@ def _literal(text: str) -> Any:
     """A page element that writes ``text`` as it is. ``folium.Element(text)`` would compile
     ``text`` as a Jinja template, so ``{{ ... }}`` in a scenario title would be evaluated
     when the page is rendered."""
+    element = _literal_class()()
+    element.text = text
+    return element
+
+
+@cache
+def _literal_class() -> Any:
+    """The element class of :func:`_literal`, made once (branca is imported lazily)."""
     from branca.element import Element
     from jinja2 import Template
 
     class _Literal(Element):
         _template = Template("{{ this.text }}")
 
-    element = _Literal()
-    element.text = text  # type: ignore[attr-defined]
-    return element
+    return _Literal
 
 
 def _display_properties(props: dict[str, Any]) -> dict[str, Any]:
