@@ -236,6 +236,14 @@ BAD_ARGUMENTS = [
     ("border-blank-side", ["border", "Russia", " , "], "side B is empty"),
     ("border-side-without-states", ["border", "CSTO", "NATO", "--as-of", "1960-01-01"], "side A (CSTO) has no member states on 1960-01-01; choose a later date"),
     ("check-disabled-zone", ["check", "facilities", "-s", "{disabled}", "-z", "no_us_bases"], "zone 'no_us_bases' is disabled in"),
+    ("members-before-the-alliance", ["members", "CSTO", "--as-of", "1990-01-01"], "CSTO had no members on 1990-01-01; choose a later --as-of"),
+    ("map-side-without-states", ["map", "-a", "CSTO", "-b", "NATO", "--as-of", "1980-01-01", "-o", "{out}"], "side A (CSTO) has no member states on 1980-01-01"),
+    ("border-output-checked-first", ["border", "Russia", "Finland", "-o", "{out}/x.geojson"], "('{out}' is a file, not a directory); choose another output path"),
+    ("sweep-plot-suffix", ["sweep", "draft-2021", "-p", "exercise_restraint.width_km=30,50", "-o", "{out}", "--plot", "{tmp}/plot.txt"], "(.txt is no image format); end the file name in .png, .svg or .pdf"),
+    ("sweep-same-outputs", ["sweep", "draft-2021", "-p", "exercise_restraint.width_km=30,50", "-o", "{out}", "--plot", "{out}"], "-o and --plot both name"),
+    ("sweep-plot-unknown-country", ["sweep", "draft-2021", "-p", "exercise_restraint.width_km=30,50", "-o", "{tmp}/s.csv", "--country", "Estonai"], "unknown country 'Estonai'"),
+    ("diff-same-outputs", ["diff", "draft-2021", "today", "-o", "{out}", "--csv", "{out}"], "-o and --csv both name"),
+    ("approach-map-checked-first", ["approach", str(Path(__file__).parent / "data" / "tracks-baltic.geojson"), "--map", "{out}/m.html"], "is a file, not a directory); choose another output path"),
     ("sweep-bad-value", ["sweep", "draft-2021", "-p", "exercise_restraint.width_km=-5,10", "-o", "{out}"], "exercise_restraint.width_km=-5.0 on preset:draft-2021: [exercise_restraint.width_km] width_km -5.0 must be a positive number of km"),
 ]  # fmt: skip
 
@@ -246,10 +254,10 @@ def test_bad_argument(tmp_path: Path, name: str, args: list[str], message: str) 
     disabled.write_text("[no_us_bases]\nenabled = false\n")
     out = tmp_path / "out.csv"
     out.write_text(PREVIOUS)
-    argv = [a.format(disabled=disabled, out=out) for a in args]
+    argv = [a.format(disabled=disabled, out=out, tmp=tmp_path) for a in args]
     result = CliRunner().invoke(main, argv)
     assert result.exit_code == 2, result.output
-    assert message in _one_line_error(result.stderr)
+    assert message.format(out=out) in _one_line_error(result.stderr)
     assert result.stdout == ""
     assert out.read_text() == PREVIOUS
     assert sorted(p.name for p in tmp_path.iterdir()) == ["disabled.toml", "out.csv"]

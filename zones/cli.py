@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import traceback
 import warnings
 from collections.abc import Callable, Sequence
 from functools import wraps
@@ -41,25 +42,65 @@ def _fail_cleanly(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except ZonesError as err:
-            if _State.verbose:
-                raise
-            click.echo(f"zones: error: {err}", err=True)
-            sys.exit(2)
+            _input_error(str(err))
         except (click.ClickException, click.Abort, KeyboardInterrupt):
             raise
         except BrokenPipeError:
             _stop_on_closed_pipe()
-        except Exception as err:  # an internal error: still one line, unless -v
-            if _State.verbose:
-                raise
-            click.echo(
-                f"zones: internal error: {type(err).__name__}: {err} (run again with -v for the "
-                "traceback and report it)",
-                err=True,
+        except OSError as err:
+            from zones.export import FULL_ERRNOS
+
+            if err.errno not in FULL_ERRNOS:
+                _internal_error(err)
+            _input_error(
+                f"cannot write the output ({err.strerror}); free some space or write it elsewhere"
             )
-            sys.exit(1)
+        except Exception as err:
+            _internal_error(err)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _input_error(message: str) -> NoReturn:
+    """A usage or input error: one line (after the traceback with -v), status 2."""
+    if _State.verbose:
+        traceback.print_exc()
+    click.echo(f"zones: error: {message}", err=True)
+    sys.exit(2)
+
+
+def _internal_error(err: BaseException) -> NoReturn:
+    """A bug: one line, status 1; with -v the exception propagates with its traceback."""
+    if _State.verbose:
+        raise err
+    click.echo(
+        f"zones: internal error: {type(err).__name__}: {err} (run again with -v for the "
+        "traceback and report it)",
+        err=True,
+    )
+    sys.exit(1)
+
+
+def _check_outputs(paths: dict[str, Path | None]) -> None:
+    """Before the work: each output file can be written (no directory in its place, its
+    folder can be made), and no two output options name one file (the second would
+    overwrite the first)."""
+    from zones.errors import OutputError
+    from zones.export import check_writable_dir
+
+    seen: dict[Path, str] = {}
+    for option, path in paths.items():
+        if path is None:
+            continue
+        if path.is_dir() or not path.name:
+            raise OutputError(f"{option} {str(path)!r} is a directory; give a file name to write")
+        check_writable_dir(path.parent, file=path)
+        key = path.resolve()
+        if key in seen:
+            raise OutputError(
+                f"{seen[key]} and {option} both name {str(path)!r}; give each output its own file"
+            )
+        seen[key] = option
 
 
 def _stop_on_closed_pipe() -> NoReturn:
@@ -149,7 +190,14 @@ def members(alliance: str, as_of: str | None, exclude_frozen: bool) -> None:
     from zones.data import country
 
     day = parse_date(as_of, what="--as-of")
-    for iso in _members(alliance, day, include_frozen=not exclude_frozen):
+    codes = _members(alliance, day, include_frozen=not exclude_frozen)
+    if not codes:
+        from zones.errors import InvalidInputError
+
+        raise InvalidInputError(
+            f"{alliance} had no members on {day.isoformat()}; choose a later --as-of"
+        )
+    for iso in codes:
         click.echo(f"{iso}\t{country(iso).name}")
 
 
@@ -193,6 +241,7 @@ def border(
     from zones.borders import border_pairs
     from zones.export import write_text_atomic
 
+    _check_outputs({"-o": output})
     day = parse_date(as_of, what="--as-of")
     pairs = border_pairs(_split([side_a]), _split([side_b]), day, worldview=worldview)
     for row in pairs.itertuples():
@@ -262,12 +311,13 @@ def map_(
     from zones.export import atomic_path
     from zones.mapview import border_map, stable_ids
 
+    _check_outputs({"-o": output})
     day = parse_date(as_of, what="--as-of")
     a, b = _split(side_a), _split(side_b)
     log.info("resolving sides as of %s", day)
     codes_a, codes_b = resolve_group(a, day), resolve_group(b, day)
     log.info("computing land borders")
-    pairs = border_pairs(codes_a, codes_b, day, worldview=worldview)
+    pairs = border_pairs(a, b, day, worldview=worldview)
     with stable_ids(), atomic_path(output) as tmp:
         m = border_map(
             pairs,
@@ -324,6 +374,7 @@ def buffer(
     from zones.geodesic import geodesic_buffer
     from zones.geojson_io import feature_collection, read_features
 
+    _check_outputs({"-o": output})
     text = sys.stdin.read() if source == "-" else _read_text(source)
     features = read_features(text, origin="<stdin>" if source == "-" else source)
     out = []
@@ -472,6 +523,7 @@ def build_(scenario: str, outdir: Path, no_map: bool, force: bool, formats: str)
 
 @main.group(invoke_without_command=True)
 @click.pass_context
+@_fail_cleanly
 def scenarios(ctx: click.Context) -> None:
     """List the bundled scenarios; `zones scenarios show NAME` prints one as TOML.
 
@@ -597,6 +649,9 @@ def check(
     from zones.export import write_text_atomic
     from zones.scenario import ZONE_TABLES, load_scenario
 
+    _check_outputs({"-o": output})
+    if fmt == "table" and output is not None:
+        raise click.UsageError("--format table prints to the terminal; use csv or geojson with -o")
     if places == "-":
         table = read_places_csv(sys.stdin.read(), origin="<stdin>")
     elif places == "facilities" and not Path(places).exists():
@@ -720,6 +775,7 @@ def diff_(
     from zones.export import atomic_path, write_text_atomic
     from zones.mapview import stable_ids
 
+    _check_outputs({"-o": output, "--map": map_path, "--csv": csv_path})
     wanted = _split(zone_names) or None
     result = diff(scenario_a, scenario_b, zones=wanted, by=by)  # type: ignore[arg-type]
     click.echo(f"{result.label_a} -> {result.label_b} (km2, geodesic on WGS84)")
@@ -814,13 +870,18 @@ def sweep_(
       zones sweep draft-2021 --param exercise_restraint.width_km=10:300:10 --country EST,LVA,FIN
       zones sweep today -p missile_exclusion.range=500:5500:500 --metric area_km2 --plot out/range.svg
     """
-    from zones.analysis.sweep import parse_param_spec, sweep
+    from zones.analysis.sweep import parse_param_spec, plot_format, sweep
+    from zones.data import resolve_country
 
     param, values = parse_param_spec(spec)
-    show = not quiet and sys.stderr.isatty() and logging.getLogger().level <= logging.WARNING
-    result = sweep(scenario, param, values, jobs=jobs, executor=executor, progress=show)  # type: ignore[arg-type]
     csv_path = output or Path("out") / f"sweep-{param.replace('.', '-')}.csv"
     plot_to = plot_path or csv_path.with_suffix(".png")
+    _check_outputs({"-o": csv_path, "--plot": plot_to})  # all checked before the work
+    plot_format(plot_to)
+    for name in _split(plot_countries):
+        resolve_country(name)
+    show = not quiet and sys.stderr.isatty() and logging.getLogger().level <= logging.WARNING
+    result = sweep(scenario, param, values, jobs=jobs, executor=executor, progress=show)  # type: ignore[arg-type]
     result.to_csv(csv_path)
     result.plot(plot_to, metric=metric, countries=_split(plot_countries) or None)
     width = max(len(param), 5)
@@ -875,6 +936,7 @@ def approach_(tracks: str, max_km: float | None, as_json: bool, map_path: Path |
     from zones.export import atomic_path
     from zones.mapview import stable_ids
 
+    _check_outputs({"--map": map_path})
     parsed = read_tracks("<stdin>", text=sys.stdin.read()) if tracks == "-" else read_tracks(tracks)
     result = closest_approaches(parsed, max_km=max_km)
     for ap in result:

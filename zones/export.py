@@ -12,8 +12,10 @@ GeoPackage, KML or FlatGeobuf, at full precision.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -144,11 +146,25 @@ def atomic_path(target: str | os.PathLike[str], *, keep_suffix: bool = False) ->
 
     The caller writes the whole file to the yielded path. On any exception
     (``KeyboardInterrupt`` included) the temporary file is removed and
-    ``target`` is left as it was.
+    ``target`` is left as it was; a full disk while writing is an :class:`OutputError`.
+
+    A symbolic link keeps pointing where it did: the file it points to is replaced. A
+    target that is no regular file (``/dev/stdout``, a FIFO) is yielded itself and
+    written in place, not replaced.
     """
     target = Path(target)
     if target.is_dir() or not target.name:
         raise OutputError(f"{str(target)!r} is a directory; give a file name to write")
+    if _is_special(target):  # /dev/stdout, a FIFO: written in place, never replaced
+        try:
+            yield target
+        except OSError as err:
+            if err.errno in FULL_ERRNOS:
+                raise _cannot_write(target, err) from None
+            raise
+        return
+    if target.is_symlink():  # replace the file the link points to; the link stays
+        target = Path(os.path.realpath(target))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(
@@ -164,7 +180,12 @@ def atomic_path(target: str | os.PathLike[str], *, keep_suffix: bool = False) ->
     os.umask(umask)
     os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual mode
     try:
-        yield tmp
+        try:
+            yield tmp
+        except OSError as err:
+            if err.errno in FULL_ERRNOS:  # the disk filled while the file was written
+                raise _cannot_write(target, err) from None
+            raise
         try:
             os.replace(tmp, target)
         except OSError as err:
@@ -174,10 +195,27 @@ def atomic_path(target: str | os.PathLike[str], *, keep_suffix: bool = False) ->
         raise
 
 
-def check_writable_dir(directory: str | os.PathLike[str]) -> None:
+#: Errors of a write that found no room: the disk or quota is full, or the file too big.
+FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def _is_special(path: Path) -> bool:
+    """Whether ``path`` exists and is no regular file (after links): a device such as
+    ``/dev/stdout`` or ``/dev/null``, a FIFO or a socket, which a rename would destroy."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def check_writable_dir(
+    directory: str | os.PathLike[str], *, file: str | os.PathLike[str] | None = None
+) -> None:
     """Raise :class:`OutputError` now, before long work, where files cannot be written in
     ``directory`` (created later if missing): a file in its place or on its path, or no
-    write permission on the nearest existing folder.
+    write permission on the nearest existing folder. With ``file`` (a file to be written
+    in ``directory``), the message names that file.
 
     Examples
     --------
@@ -188,15 +226,16 @@ def check_writable_dir(directory: str | os.PathLike[str]) -> None:
         if place.exists() or place == Path(place.anchor or "."):
             break
     if not place.is_dir():
-        raise OutputError(
-            f"cannot write in {str(directory)!r} ({str(place)!r} is a file, not a directory); "
-            "choose another output directory"
-        )
-    if not os.access(place, os.W_OK | os.X_OK):
-        raise OutputError(
-            f"cannot write in {str(directory)!r} (no permission in {str(place)!r}); "
-            "choose another output directory"
-        )
+        reason = f"{str(place)!r} is a file, not a directory"
+    elif not os.access(place, os.W_OK | os.X_OK):
+        reason = f"no permission in {str(place)!r}"
+    else:
+        return
+    if file is not None:
+        raise OutputError(f"cannot write {str(file)!r} ({reason}); choose another output path")
+    raise OutputError(
+        f"cannot write in {str(directory)!r} ({reason}); choose another output directory"
+    )
 
 
 def _cannot_write(target: Path, err: OSError) -> OutputError:
@@ -206,7 +245,8 @@ def _cannot_write(target: Path, err: OSError) -> OutputError:
             if not parent.is_dir():
                 reason = f"{str(parent)!r} is a file, not a directory"
             break
-    return OutputError(f"cannot write {str(target)!r} ({reason}); choose another output path")
+    fix = "free some space or " if err.errno in FULL_ERRNOS else ""
+    return OutputError(f"cannot write {str(target)!r} ({reason}); {fix}choose another output path")
 
 
 @contextlib.contextmanager

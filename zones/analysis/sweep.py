@@ -304,10 +304,35 @@ class SweepResult:
             from zones.export import atomic_path
 
             target = Path(path)
-            fmt = target.suffix.lstrip(".").lower() or "png"
+            fmt = plot_format(target)
             with atomic_path(target) as tmp:
                 fig.savefig(tmp, format=fmt, dpi=120)
         return fig
+
+
+def plot_format(path: str | Path) -> str:
+    """The image format of a plot file by its suffix (``png`` when it has none).
+
+    Raises InvalidInputError for a suffix matplotlib cannot write, so that a command can
+    check its plot path before the work.
+
+    Examples
+    --------
+    >>> plot_format("out/width.SVG")
+    'svg'
+    """
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    from zones.errors import InvalidInputError
+
+    fmt = Path(path).suffix.lstrip(".").lower() or "png"
+    known = FigureCanvasBase.get_supported_filetypes()
+    if fmt not in known:
+        raise InvalidInputError(
+            f"cannot draw a plot as {str(path)!r} (.{fmt} is no image format); end the file "
+            "name in .png, .svg or .pdf"
+        )
+    return fmt
 
 
 def _check_metric(metric: str) -> None:
