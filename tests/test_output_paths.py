@@ -53,10 +53,10 @@ def test_fifo_is_written_in_place(tmp_path: Path) -> None:
 def test_full_disk_while_writing_is_an_output_error(tmp_path: Path) -> None:
     target = tmp_path / "zones.geojson"
     target.write_text("previous\n")
-    with pytest.raises(OutputError, match=r"No space left on device\); free some space or"):
-        with atomic_path(target) as tmp:
-            tmp.write_text("half")
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    full = r"No space left on device\); free some space or"
+    with pytest.raises(OutputError, match=full), atomic_path(target) as tmp:
+        tmp.write_text("half")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
     assert target.read_text() == "previous\n"
     assert [p.name for p in tmp_path.iterdir()] == ["zones.geojson"]
 
