@@ -244,6 +244,12 @@ BAD_ARGUMENTS = [
     ("sweep-plot-unknown-country", ["sweep", "draft-2021", "-p", "exercise_restraint.width_km=30,50", "-o", "{tmp}/s.csv", "--country", "Estonai"], "unknown country 'Estonai'"),
     ("diff-same-outputs", ["diff", "draft-2021", "today", "-o", "{out}", "--csv", "{out}"], "-o and --csv both name"),
     ("approach-map-checked-first", ["approach", str(Path(__file__).parent / "data" / "tracks-baltic.geojson"), "--map", "{out}/m.html"], "is a file, not a directory); choose another output path"),
+    ("build-empty-scenario-name", ["build", "", "-o", "{tmp}/b"], "the scenario name is empty; give a preset (agreed-configuration, draft-2021, today) or a .toml file"),
+    ("check-blank-zone", ["check", "facilities", "-z", ",", "-o", "{out}"], "--zone is empty; name a zone: exercise_restraint"),
+    ("diff-blank-zone", ["diff", "draft-2021", "today", "-z", " "], "--zone is empty; name a zone"),
+    ("buffer-empty-path", ["buffer", "", "--km", "5", "-o", "{out}"], "the input path is empty; give a GeoJSON file or - for stdin"),
+    ("buffer-directory", ["buffer", "{tmp}", "--km", "5", "-o", "{out}"], "is a directory; give a GeoJSON file or - for stdin"),
+    ("check-not-a-vector-file", ["check", "{disabled}", "-o", "{out}"], "not recognized as being in a supported file format); give a CSV with name,lat,lon or a vector file of points"),
     ("sweep-bad-value", ["sweep", "draft-2021", "-p", "exercise_restraint.width_km=-5,10", "-o", "{out}"], "exercise_restraint.width_km=-5.0 on preset:draft-2021: [exercise_restraint.width_km] width_km -5.0 must be a positive number of km"),
 ]  # fmt: skip
 

@@ -375,7 +375,7 @@ def buffer(
     from zones.geojson_io import feature_collection, read_features
 
     _check_outputs({"-o": output})
-    text = sys.stdin.read() if source == "-" else _read_text(source)
+    text = _read_stdin("GeoJSON") if source == "-" else _read_text(source)
     features = read_features(text, origin="<stdin>" if source == "-" else source)
     out = []
     for geom, props in features:
@@ -653,13 +653,17 @@ def check(
     if fmt == "table" and output is not None:
         raise click.UsageError("--format table prints to the terminal; use csv or geojson with -o")
     if places == "-":
-        table = read_places_csv(sys.stdin.read(), origin="<stdin>")
+        table = read_places_csv(_read_stdin("places (CSV)"), origin="<stdin>")
     elif places == "facilities" and not Path(places).exists():
         table = facilities()
     else:
         table = read_places(places)
     s = load_scenario(scenario)
     wanted = _split(zone_names)
+    if zone_names and not wanted:
+        from zones.errors import ScenarioError
+
+        raise ScenarioError(f"--zone is empty; name a zone: {', '.join(ZONE_TABLES)}")
     if wanted:
         unknown = [z for z in wanted if z not in ZONE_TABLES]
         if unknown:
@@ -776,6 +780,10 @@ def diff_(
     from zones.mapview import stable_ids
 
     _check_outputs({"-o": output, "--map": map_path, "--csv": csv_path})
+    if zone_names and not _split(zone_names):
+        from zones.errors import ScenarioError
+
+        raise ScenarioError("--zone is empty; name a zone, e.g. exercise_restraint")
     wanted = _split(zone_names) or None
     result = diff(scenario_a, scenario_b, zones=wanted, by=by)  # type: ignore[arg-type]
     click.echo(f"{result.label_a} -> {result.label_b} (km2, geodesic on WGS84)")
@@ -937,7 +945,11 @@ def approach_(tracks: str, max_km: float | None, as_json: bool, map_path: Path |
     from zones.mapview import stable_ids
 
     _check_outputs({"--map": map_path})
-    parsed = read_tracks("<stdin>", text=sys.stdin.read()) if tracks == "-" else read_tracks(tracks)
+    parsed = (
+        read_tracks("<stdin>", text=_read_stdin("tracks (GeoJSON or CSV)"))
+        if tracks == "-"
+        else read_tracks(tracks)
+    )
     result = closest_approaches(parsed, max_km=max_km)
     for ap in result:
         if as_json:
@@ -956,17 +968,34 @@ def approach_(tracks: str, max_km: float | None, as_json: bool, map_path: Path |
         click.echo(str(map_path), err=as_json)
 
 
+def _read_stdin(what: str) -> str:
+    """Standard input; on a terminal, first a line on stderr saying what it waits for."""
+    if sys.stdin.isatty():
+        click.echo(
+            f"zones: reading {what} from stdin (end with Ctrl-D; --help for files)", err=True
+        )
+    return sys.stdin.read()
+
+
 def _read_text(path: str) -> str:
     from zones.errors import InvalidGeometryError
 
+    if not path.strip():
+        raise InvalidGeometryError("the input path is empty; give a GeoJSON file or - for stdin")
+    if Path(path).is_dir():
+        raise InvalidGeometryError(f"{path!r} is a directory; give a GeoJSON file or - for stdin")
     try:
         return Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InvalidGeometryError(
             f"no such file: {path!r}; give a GeoJSON file or - for stdin"
         ) from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise InvalidGeometryError(f"cannot read {path!r}: {err}") from None
+    except UnicodeDecodeError:
+        raise InvalidGeometryError(f"{path!r} is not UTF-8 text; save it as UTF-8") from None
+    except OSError as err:
+        raise InvalidGeometryError(
+            f"cannot read {path!r} ({err.strerror or err}); check the path and its permissions"
+        ) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

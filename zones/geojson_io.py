@@ -92,7 +92,7 @@ def _geometry(obj: Any, where: str) -> shapely.Geometry:
             )
             raise InvalidGeometryError(
                 f"{where}: coordinates out of range (longitude must lie in [-180, 180], "
-                f"latitude in [-90, 90]){hint}"
+                f"latitude in [-90, 90]){hint or '; reproject to EPSG:4326 (lon/lat degrees)'}"
             )
     if geom.is_empty:
         raise InvalidGeometryError(
@@ -172,7 +172,10 @@ def read_features(
 
 def _read_document(doc: Any, origin: str) -> list[tuple[shapely.Geometry, dict[str, Any]]]:
     if not isinstance(doc, dict):
-        raise InvalidGeometryError(f"{origin}: expected a GeoJSON object, got {type(doc).__name__}")
+        raise InvalidGeometryError(
+            f"{origin}: expected a GeoJSON object, got {type(doc).__name__}; give a geometry, "
+            'Feature or FeatureCollection such as {"type": "Point", "coordinates": [24.7, 59.4]}'
+        )
     crs = doc.get("crs")
     if crs is not None and not isinstance(crs, dict):
         raise InvalidGeometryError(
@@ -193,7 +196,9 @@ def _read_document(doc: Any, origin: str) -> list[tuple[shapely.Geometry, dict[s
         if not isinstance(feats, list):
             raise InvalidGeometryError(f"{origin}: FeatureCollection without a 'features' list")
         if not feats:
-            raise InvalidGeometryError(f"{origin}: the FeatureCollection has no features")
+            raise InvalidGeometryError(
+                f"{origin}: the FeatureCollection has no features; give at least one feature"
+            )
         out = [_feature(f, f"{origin}: feature {i}") for i, f in enumerate(feats)]
     elif kind == "Feature":
         out = [_feature(doc, origin)]
@@ -215,7 +220,9 @@ def _feature(obj: Any, where: str) -> tuple[shapely.Geometry, dict[str, Any]]:
     if not isinstance(props, dict):
         raise InvalidGeometryError(f"{where}: 'properties' must be an object or null")
     if obj.get("geometry") is None:
-        raise InvalidGeometryError(f"{where}: the feature has no geometry")
+        raise InvalidGeometryError(
+            f"{where}: the feature has no geometry; give it one or leave the feature out"
+        )
     bad = _not_finite(props)
     if bad is not None:
         raise InvalidGeometryError(

@@ -959,6 +959,11 @@ def load_scenario(path_or_preset: str | Path | Scenario = "draft-2021") -> Scena
         return path_or_preset
     text: str
     source: str
+    if not str(path_or_preset).strip():
+        raise _error(
+            f"the scenario name is empty; give a preset ({', '.join(preset_names())}) or a "
+            ".toml file"
+        )
     p = Path(path_or_preset)
     is_preset_dir = p.is_dir() and str(path_or_preset) in preset_names()
     if p.suffix == ".toml" or (p.exists() and not is_preset_dir):

@@ -102,8 +102,12 @@ def read_places(
             raise InvalidInputError(
                 f"no such file: {where!r}; give a CSV with name,lat,lon or a vector file"
             ) from None
-        except (OSError, UnicodeDecodeError) as err:
-            raise InvalidInputError(f"cannot read {where!r}: {err}") from None
+        except UnicodeDecodeError:
+            raise InvalidInputError(f"{where!r} is not UTF-8 text; save it as UTF-8") from None
+        except OSError as err:
+            raise InvalidInputError(
+                f"cannot read {where!r} ({err.strerror or err}); check the path and its permissions"
+            ) from None
         return read_places_csv(text, origin=where)
     if not path.exists():
         raise InvalidInputError(
@@ -112,7 +116,11 @@ def read_places(
     try:
         gdf = gpd.read_file(path)
     except Exception as err:  # pyogrio raises its own DataSourceError family
-        raise InvalidInputError(f"cannot read {where!r} as a vector file: {err}") from None
+        reason = str(err).split("; It might help")[0].rstrip(". ")  # not GDAL's driver advice
+        raise InvalidInputError(
+            f"cannot read {where!r} as places ({reason}); give a CSV with name,lat,lon or a "
+            "vector file of points (GeoJSON, GeoPackage, ...)"
+        ) from None
     return _from_geodataframe(gdf, where)
 
 
