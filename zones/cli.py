@@ -978,24 +978,9 @@ def _read_stdin(what: str) -> str:
 
 
 def _read_text(path: str) -> str:
-    from zones.errors import InvalidGeometryError
+    from zones.geojson_io import read_text_file
 
-    if not path.strip():
-        raise InvalidGeometryError("the input path is empty; give a GeoJSON file or - for stdin")
-    if Path(path).is_dir():
-        raise InvalidGeometryError(f"{path!r} is a directory; give a GeoJSON file or - for stdin")
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InvalidGeometryError(
-            f"no such file: {path!r}; give a GeoJSON file or - for stdin"
-        ) from None
-    except UnicodeDecodeError:
-        raise InvalidGeometryError(f"{path!r} is not UTF-8 text; save it as UTF-8") from None
-    except OSError as err:
-        raise InvalidGeometryError(
-            f"cannot read {path!r} ({err.strerror or err}); check the path and its permissions"
-        ) from None
+    return read_text_file(path, hint="give a GeoJSON file or - for stdin")
 
 
 if __name__ == "__main__":  # pragma: no cover

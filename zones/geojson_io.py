@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import warnings
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import shapely
 from shapely.geometry import mapping, shape
 
-from zones.errors import InputTooLargeError, InvalidGeometryError, ZonesWarning
+from zones.errors import InputTooLargeError, InvalidGeometryError, ZonesError, ZonesWarning
 
 __all__ = ["COORDINATE_DECIMALS", "MAX_INPUT_VERTICES", "feature_collection", "read_features"]
 
@@ -167,6 +169,34 @@ def read_features(
     except RecursionError:
         raise InvalidGeometryError(
             f"{origin}: geometry collections nested too deeply; flatten them first"
+        ) from None
+
+
+def read_text_file(
+    path: str | os.PathLike[str],
+    *,
+    hint: str,
+    error: type[ZonesError] = InvalidGeometryError,
+    origin: str | None = None,
+    encoding: str = "utf-8",
+) -> str:
+    """The text of an input file, every failure as a one-line ``error`` ending in ``hint``
+    (what to give instead, e.g. ``"give a GeoJSON file or - for stdin"``)."""
+    where = origin or str(path)
+    if not str(path).strip():
+        raise error(f"the input path is empty; {hint}")
+    p = Path(path)
+    if p.is_dir():
+        raise error(f"{where!r} is a directory; {hint}")
+    try:
+        return p.read_text(encoding=encoding)
+    except FileNotFoundError:
+        raise error(f"no such file: {where!r}; {hint}") from None
+    except UnicodeDecodeError:
+        raise error(f"{where!r} is not UTF-8 text; save it as UTF-8") from None
+    except OSError as err:
+        raise error(
+            f"cannot read {where!r} ({err.strerror or err}); check the path and its permissions"
         ) from None
 
 

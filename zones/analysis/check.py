@@ -96,18 +96,12 @@ def read_places(
     path = Path(source)
     where = origin or str(path)
     if path.suffix.lower() in (".csv", ".txt", ".tsv"):
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise InvalidInputError(
-                f"no such file: {where!r}; give a CSV with name,lat,lon or a vector file"
-            ) from None
-        except UnicodeDecodeError:
-            raise InvalidInputError(f"{where!r} is not UTF-8 text; save it as UTF-8") from None
-        except OSError as err:
-            raise InvalidInputError(
-                f"cannot read {where!r} ({err.strerror or err}); check the path and its permissions"
-            ) from None
+        from zones.geojson_io import read_text_file
+
+        hint = "give a CSV with name,lat,lon or a vector file"
+        text = read_text_file(
+            path, hint=hint, error=InvalidInputError, origin=where, encoding="utf-8-sig"
+        )
         return read_places_csv(text, origin=where)
     if not path.exists():
         raise InvalidInputError(
